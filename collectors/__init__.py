@@ -1,0 +1,28 @@
+"""Collectors: sources -> record batches in the warehouse's column names.
+
+This package knows sources and nothing of DuckDB or Dash; it never imports
+``healthdash``.  Each module handles one source kind and yields
+:class:`collectors.base.Batch` objects; ``REGISTRY`` maps a source kind to
+the function that collects it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+#: source kind -> "module:function" producing batches for one source.
+REGISTRY: dict[str, str] = {
+    "git": "collectors.git:collect",
+}
+
+
+def get(kind: str) -> Callable:
+    """Return the collect function for a source kind (imported lazily)."""
+    try:
+        target = REGISTRY[kind]
+    except KeyError:
+        known = ", ".join(sorted(REGISTRY))
+        raise KeyError(f"unknown source kind {kind!r} (known: {known})") from None
+    module_name, func = target.split(":")
+    return getattr(importlib.import_module(module_name), func)

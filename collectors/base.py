@@ -1,0 +1,74 @@
+"""The one small interface every collector speaks.
+
+A collector is a generator function ``collect(source, since, progress=None)``
+that yields :class:`Batch` objects.  Each batch is loaded by the warehouse in
+one transaction: its frames are upserted by natural key, then the source's
+cursor advances to ``batch.cursor`` (when set).  ``source`` is a
+:class:`SourceSpec`; ``since`` is the cursor stored by the previous run, or
+``None`` for a full collection.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterator, Mapping, Protocol
+
+import polars as pl
+
+
+class CollectorError(Exception):
+    """A source could not be read; the message names the source."""
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """What to collect: ``kind`` (git, gerrit, ...), a stable ``source_id``
+    (cursor key), a ``location`` (path or URL) and kind-specific ``options``."""
+
+    kind: str
+    source_id: str
+    location: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Batch:
+    """Frames to load in one transaction, keyed by warehouse table name.
+
+    ``replace`` maps a table to column filters (``{"commits": {"repo": "nova"}}``):
+    matching rows are deleted before the insert, for full re-scans.
+    ``cursor`` is stored as the source's cursor once the batch is committed.
+    """
+
+    frames: dict[str, pl.DataFrame]
+    cursor: str | None = None
+    replace: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def rows(self) -> int:
+        return sum(frame.height for frame in self.frames.values())
+
+
+class Progress(Protocol):
+    def __call__(self, advance: int = 0, *, message: str | None = None) -> None: ...
+
+
+Collect = Callable[..., Iterator[Batch]]
+
+
+def identity_id(source: str, *, email: str | None = None, name: str | None = None,
+                username: str | None = None, account_id: str | None = None) -> str:
+    """Stable id of one raw identity as a source reports it.
+
+    The same (source, email, name, username, account id) always gives the same
+    id, so reloading never duplicates identities; merging identities into people
+    happens later, in the identity layer.
+    """
+    parts = [source, (email or "").strip().lower(), (name or "").strip(),
+             (username or "").strip().lower(), str(account_id or "")]
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:20]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)

@@ -1,0 +1,59 @@
+"""The chart registry: every chart and table the dashboard can show.
+
+A :class:`Chart` ties a metric function (``(con, filters) -> DataFrame``) to a
+pure figure builder (``(df, filters) -> go.Figure``).  Pages lay out the charts
+registered for them; the same entry serves the page, its "Download CSV"
+button (exactly the frame the figure plots), the ``/embed/<name>`` URL for
+slides and iframes, and ``healthdash export``.  Each area registers its charts
+in its own module here (``participation.py``, ``quality.py``, ...).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import polars as pl
+
+Metric = Callable[[Any, Any], pl.DataFrame]
+FigureBuilder = Callable[[pl.DataFrame, Any], Any]
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str                      # URL-safe id: "commits-by-org"
+    title: str
+    page: str                      # page module name: "participation"
+    metric: Metric
+    figure: FigureBuilder | None   # None: shown as a table of the frame
+    order: int = 100               # position on the page
+    description: str = ""          # one sentence: what it shows and how it is computed
+    empty_message: str = "No data for these filters."
+    width: int = 12                # grid columns out of 12
+
+
+CHARTS: dict[str, Chart] = {}
+
+#: Area modules that register charts; each imports this module and calls register().
+AREA_MODULES = [
+    "healthdash.dashboard.charts.participation",
+]
+
+
+def register(chart: Chart) -> Chart:
+    if chart.name in CHARTS and CHARTS[chart.name] != chart:
+        raise ValueError(f"chart {chart.name!r} registered twice")
+    CHARTS[chart.name] = chart
+    return chart
+
+
+def load_all() -> dict[str, Chart]:
+    for module in AREA_MODULES:
+        importlib.import_module(module)
+    return CHARTS
+
+
+def for_page(page: str) -> list[Chart]:
+    load_all()
+    return sorted((c for c in CHARTS.values() if c.page == page), key=lambda c: (c.order, c.name))

@@ -1,0 +1,135 @@
+"""Bulk loading: record batches -> tables, upserted by natural key.
+
+Every batch is one transaction: its frames are inserted with one
+``INSERT OR REPLACE ... SELECT`` each (Arrow, no row-by-row work) and the
+source's cursor advances in the same transaction, so a crash never leaves a
+half-loaded batch or a cursor ahead of the data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any, Iterable, Mapping
+
+import duckdb
+import polars as pl
+
+from healthdash.errors import WarehouseError
+
+
+def primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    rows = con.execute(
+        "SELECT constraint_column_names FROM duckdb_constraints() "
+        "WHERE table_name = ? AND constraint_type = 'PRIMARY KEY'",
+        [table],
+    ).fetchall()
+    if not rows:
+        raise WarehouseError(f"table {table!r} has no primary key to upsert by")
+    return list(rows[0][0])
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    rows = con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [table],
+    ).fetchall()
+    if not rows:
+        raise WarehouseError(f"unknown warehouse table {table!r}")
+    return [r[0] for r in rows]
+
+
+def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+    """Insert or replace ``frame`` rows into ``table`` by its primary key.
+
+    Columns are matched by name; table columns missing from the frame get their
+    default.  Duplicate keys inside the frame keep the last row.
+    """
+    if frame.height == 0:
+        return 0
+    columns = table_columns(con, table)
+    unknown = [c for c in frame.columns if c not in columns]
+    if unknown:
+        raise WarehouseError(f"batch for {table!r} has unknown columns {unknown}")
+    frame = frame.unique(subset=primary_key(con, table), keep="last", maintain_order=True)
+    names = ", ".join(f'"{c}"' for c in frame.columns)
+    con.register("_hd_batch", frame.to_arrow())
+    try:
+        con.execute(f'INSERT OR REPLACE INTO "{table}" ({names}) SELECT {names} FROM _hd_batch')
+    finally:
+        con.unregister("_hd_batch")
+    return frame.height
+
+
+def delete_where(con: duckdb.DuckDBPyConnection, table: str, filters: Mapping[str, Any]) -> None:
+    columns = table_columns(con, table)
+    if not filters or any(c not in columns for c in filters):
+        raise WarehouseError(f"bad delete filter {dict(filters)} for {table!r}")
+    where = " AND ".join(f'"{c}" = ?' for c in filters)
+    con.execute(f'DELETE FROM "{table}" WHERE {where}', list(filters.values()))
+
+
+def register_source(con: duckdb.DuckDBPyConnection, source_id: str, kind: str, location: str) -> None:
+    con.execute(
+        "INSERT INTO sources (source_id, kind, location) VALUES (?, ?, ?) "
+        "ON CONFLICT (source_id) DO UPDATE SET kind = excluded.kind, location = excluded.location",
+        [source_id, kind, location],
+    )
+
+
+def get_cursor(con: duckdb.DuckDBPyConnection, source_id: str) -> str | None:
+    row = con.execute("SELECT cursor FROM sources WHERE source_id = ?", [source_id]).fetchone()
+    return row[0] if row else None
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, source_id: str, batch) -> int:
+    """Load one :class:`collectors.base.Batch` in one transaction; return rows written."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table, filters in batch.replace.items():
+            delete_where(con, table, filters)
+        written = sum(upsert(con, table, frame) for table, frame in batch.frames.items())
+        con.execute(
+            "UPDATE sources SET rows_loaded = rows_loaded + ?, cursor = coalesce(?, cursor) "
+            "WHERE source_id = ?",
+            [written, batch.cursor, source_id],
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return written
+
+
+def finish_source(con: duckdb.DuckDBPyConnection, source_id: str, error: str | None) -> None:
+    """Record the outcome of one source's run (error text or success)."""
+    now = datetime.now(timezone.utc)
+    con.execute(
+        "UPDATE sources SET last_run_at = ?, last_error = ?, "
+        "last_ok_at = CASE WHEN ? IS NULL THEN ? ELSE last_ok_at END WHERE source_id = ?",
+        [now, error, error, now, source_id],
+    )
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame,
+                  where: Mapping[str, Any] | None = None) -> None:
+    """Replace a whole (small) reference table, or the rows matching ``where``, in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if where:
+            delete_where(con, table, where)
+        else:
+            con.execute(f'DELETE FROM "{table}"')
+        upsert(con, table, frame)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def row_counts(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> dict[str, int]:
+    if tables is None:
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' ORDER BY table_name"
+        ).fetchall()]
+    return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
