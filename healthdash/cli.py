@@ -1,0 +1,172 @@
+"""The ``healthdash`` command line: collect, serve, demo, status, export.
+
+Every command reads the same settings (``--config`` / ``HEALTHDASH_CONFIG`` /
+``./healthdash.toml``).  Errors a user can cause print one line to stderr and
+exit with status 1; nothing else is printed on failure.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from healthdash.errors import HealthdashError
+
+app = typer.Typer(
+    help="Project-health metrics for open-source communities: collect sources into a DuckDB "
+         "warehouse, explore them in a dashboard, export the numbers.",
+    no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+
+ConfigOption = typer.Option(None, "--config", "-c", help="Settings file (default: $HEALTHDASH_CONFIG or ./healthdash.toml).",
+                            envvar="HEALTHDASH_CONFIG", show_envvar=False)
+
+
+def _settings(config: Optional[Path]):
+    from healthdash.settings import load_settings
+    return load_settings(config)
+
+
+@app.command()
+def collect(
+    sources: List[str] = typer.Argument(None, help="Sources to collect: a kind (git, gerrit, …), a source name, "
+                                                   "or a path to a local git repository. Default: every configured source."),
+    config: Optional[Path] = ConfigOption,
+    since: Optional[str] = typer.Option(None, help="Start from this cursor instead of the stored one "
+                                                   "(a date for HTTP sources, a commit for git)."),
+    full: bool = typer.Option(False, "--full", help="Ignore stored cursors and collect everything again."),
+) -> None:
+    """Collect sources into the warehouse (incremental: only what changed since the last run)."""
+    from healthdash.collect import collect as run_collect, configured_sources, git_source, raise_for_failures, select_sources
+    from healthdash.progress import RichReporter
+
+    settings = _settings(config)
+    selectors = list(sources or [])
+    paths = [s for s in selectors if Path(s).is_dir()]
+    if paths:
+        specs = [git_source(Path(p).resolve().name, str(Path(p).resolve())) for p in paths]
+    else:
+        specs = select_sources(configured_sources(settings), selectors)
+    if not specs:
+        raise HealthdashError(f"nothing to collect: no sources configured in {settings.path or 'the default settings'}; "
+                              "name a git repository path, e.g. `healthdash collect .`", title="nothing to collect")
+    with RichReporter(console) as reporter:
+        results = run_collect(settings, specs, full=full, since=since, reporter=reporter)
+    total = sum(r.rows for r in results)
+    console.print(f"[green]collected[/] {len(results)} source(s), {total:,} rows into {settings.warehouse}")
+    raise_for_failures(results)
+
+
+@app.command()
+def serve(
+    config: Optional[Path] = ConfigOption,
+    host: str = typer.Option("127.0.0.1", help="Address to bind; use 0.0.0.0 only behind a proxy you trust."),
+    port: int = typer.Option(8050, help="Port to listen on."),
+    debug: bool = typer.Option(False, "--debug", help="Dash debug mode with reloader (development only)."),
+) -> None:
+    """Serve the dashboard (read-only; collections may run at the same time)."""
+    from healthdash.dashboard.app import create_app
+    from healthdash.warehouse import ensure
+
+    settings = _settings(config)
+    ensure(settings.warehouse)
+    dash_app = create_app(settings)
+    console.print(f"healthdash: serving {settings.warehouse} on http://{host}:{port}/")
+    dash_app.run(host=host, port=port, debug=debug)
+
+
+@app.command()
+def demo(
+    directory: Path = typer.Option(Path("data/demo"), "--dir", help="Where to build the demo community."),
+    seed: int = typer.Option(2026, help="Random seed: the same seed builds the same community."),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Only build the demo warehouse, do not serve it."),
+    host: str = typer.Option("127.0.0.1", help="Address to bind when serving."),
+    port: int = typer.Option(8050, help="Port to serve on."),
+) -> None:
+    """Build a realistic demo community offline, collect it with the real collectors, and serve it."""
+    from healthdash import demo as demo_module
+    from healthdash.settings import load_settings
+
+    console.print(f"building the demo community in {directory} (seed {seed}) …")
+    config_path = demo_module.build(directory, seed=seed)
+    settings = load_settings(config_path)
+    console.print(f"[green]demo ready[/]: {settings.warehouse} (settings: {config_path})")
+    if not no_serve:
+        serve(config=config_path, host=host, port=port, debug=False)
+
+
+@app.command()
+def status(config: Optional[Path] = ConfigOption) -> None:
+    """Show sources, their last run and errors, and row counts per table."""
+    from healthdash.warehouse import reader, row_counts, schema_version
+
+    settings = _settings(config)
+    out = Console()
+    with reader(settings.warehouse) as con:
+        version = schema_version(con)
+        sources = con.execute(
+            "SELECT source_id, kind, location, last_run_at, last_ok_at, rows_loaded, last_error "
+            "FROM sources ORDER BY source_id").fetchall()
+        counts = row_counts(con)
+    out.print(f"warehouse {settings.warehouse} (schema version {version})")
+    table = Table("source", "kind", "last run", "last ok", "rows", "last error", title="Sources")
+    for source_id, kind, _location, last_run, last_ok, rows, error in sources:
+        table.add_row(source_id, kind, _when(last_run), _when(last_ok), f"{rows:,}", error or "")
+    out.print(table)
+    counts_table = Table("table", "rows", title="Row counts")
+    for name, count in counts.items():
+        counts_table.add_row(name, f"{count:,}")
+    out.print(counts_table)
+
+
+def _when(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "never"
+
+
+@app.command()
+def export(
+    charts: List[str] = typer.Argument(None, help="Charts to export (default: all). See --list."),
+    config: Optional[Path] = ConfigOption,
+    out: Path = typer.Option(Path("export"), "--out", "-o", help="Directory to write into."),
+    fmt: str = typer.Option("csv", "--format", "-f", help="csv or parquet."),
+    filters: str = typer.Option("", "--filter", help="Filters as a URL query string, e.g. 'team=Compute&start=2025-01-01'."),
+    list_charts: bool = typer.Option(False, "--list", help="List exportable charts and exit."),
+) -> None:
+    """Export the numbers behind the dashboard's charts as CSV or Parquet files."""
+    from healthdash.dashboard.charts import load_all
+    from healthdash.export import export_charts
+    from healthdash.metrics import parse_filters
+    from healthdash.metrics.cycles import resolve_cycle
+    from healthdash.warehouse import reader
+
+    registry = load_all()
+    if list_charts:
+        for name, chart in sorted(registry.items()):
+            typer.echo(f"{name:32} {chart.title}")
+        return
+    unknown = [c for c in charts or [] if c not in registry]
+    if unknown:
+        raise HealthdashError(f"unknown chart {unknown[0]!r}; `healthdash export --list` shows them", title="export")
+    settings = _settings(config)
+    with reader(settings.warehouse) as con:
+        parsed = resolve_cycle(con, parse_filters(filters))
+        written = export_charts(con, charts or sorted(registry), parsed, out, fmt)
+    console.print(f"wrote {len(written)} file(s) to {out}")
+
+
+def main() -> None:
+    try:
+        app()
+    except HealthdashError as err:
+        console.print(err.one_line(), style="red", markup=False, highlight=False)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
