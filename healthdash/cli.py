@@ -164,7 +164,7 @@ def main() -> None:
     try:
         app()
     except HealthdashError as err:
-        console.print(err.one_line(), style="red", markup=False, highlight=False)
+        sys.stderr.write(err.one_line() + "\n")
         sys.exit(1)
 
 

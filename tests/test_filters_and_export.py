@@ -1,0 +1,57 @@
+"""Filters from URLs are validated before they reach SQL; CSV cells cannot run as formulas."""
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from healthdash.errors import FilterError
+from healthdash.export import csv_text, neutralise_cell
+from healthdash.metrics import Filters, parse_filters
+
+
+def test_query_string_round_trip():
+    f = parse_filters("?team=Compute&team=Storage&repo=nova&start=2024-01-01&end=2024-06-30&kind=commit&bots=1")
+    assert f.team == ("Compute", "Storage") and f.repo == ("nova",) and f.kind == ("commit",)
+    assert (f.start, f.end, f.include_bots) == (date(2024, 1, 1), date(2024, 6, 30), True)
+    assert parse_filters(f.to_query()) == f
+    assert f.params()["f_teams"] == ["Compute", "Storage"] and f.params()["f_orgs"] is None
+
+
+@pytest.mark.parametrize("query, key", [
+    ("start=yesterday", "start"),
+    ("end=2024-13-01", "end"),
+    ("team=x';DROP TABLE commits;--", "team"),
+    ("kind=lunch", "kind"),
+    ("start=2024-05-01&end=2024-01-01", "start"),
+])
+def test_bad_filters_name_the_key(query, key):
+    with pytest.raises(FilterError) as info:
+        parse_filters(query)
+    assert key in info.value.message
+
+
+def test_cycle_resolves_to_dates_and_unknown_cycle_is_an_error():
+    cycles = {"2025.1": (date(2024, 10, 2), date(2025, 4, 2))}
+    f = parse_filters("cycle=2025.1").with_cycle(cycles)
+    assert (f.start, f.end) == (date(2024, 10, 2), date(2025, 4, 2))
+    with pytest.raises(FilterError, match="unknown release cycle"):
+        parse_filters("cycle=1999.9").with_cycle(cycles)
+    assert Filters().with_cycle({}) == Filters()
+
+
+@pytest.mark.parametrize("cell, safe", [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+    ("+1+2", "'+1+2"), ("-cmd", "'-cmd"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+    ("-12.5", "-12.5"), ("+3", "+3"), ("Vendor A", "Vendor A"), ("", ""),
+])
+def test_formula_cells_are_neutralised(cell, safe):
+    assert neutralise_cell(cell) == safe
+
+
+def test_csv_text_neutralises_and_flattens_lists():
+    df = pl.DataFrame({"org": ["=evil()", "Vendor A"], "n": [-1, 2], "tags": [["a", "b"], []]})
+    lines = csv_text(df).splitlines()
+    assert lines[0] == "org,n,tags"
+    assert lines[1] == "'=evil(),-1,a; b"
+    assert lines[2] == "Vendor A,2,\"\""
