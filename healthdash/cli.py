@@ -160,6 +160,26 @@ def export(
     console.print(f"wrote {len(written)} file(s) to {out}")
 
 
+@app.command()
+def init(
+    projects_yaml: Path = typer.Argument(..., help="Governance projects.yaml (teams -> deliverables -> repos)."),
+    series_status: Optional[Path] = typer.Option(None, "--series", help="Release series_status.yaml for release cycles."),
+    repo_template: Optional[str] = typer.Option(None, "--repos", help="Where repositories live: a URL or path "
+                                                "template with {repo}, e.g. /srv/git/{repo}."),
+    out: Path = typer.Option(Path("healthdash.toml"), "--out", "-o", help="Settings file to write."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+) -> None:
+    """Write a healthdash.toml from the community's governance files."""
+    from collectors.base import CollectorError
+    from healthdash.init_config import write_settings
+
+    try:
+        written = write_settings(out, projects_yaml, series_status, repo_template=repo_template, force=force)
+    except CollectorError as err:
+        raise HealthdashError(str(err), title="cannot read governance file") from err
+    console.print(f"wrote {written}")
+
+
 def main() -> None:
     try:
         app()
