@@ -60,6 +60,14 @@ class RateLimited(CollectorError):
         self.seconds_to_reset = seconds_to_reset
 
 
+class HttpStatusError(CollectorError):
+    """A 4xx answer that retrying cannot fix; ``status`` lets callers skip 404/410 per item."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
 class _InvalidJSON(ValueError):
     """A body that is not (complete) JSON; retried like a transient failure."""
 
@@ -149,8 +157,9 @@ class HttpClient:
     base_url : relative paths given to :meth:`get` are joined to it; the token
         is sent only to this host.
     token : the secret itself (use :meth:`from_options` to read it from ``token_env``).
-    auth : ``"bearer"`` (``Authorization: Bearer <token>``, GitHub) or ``"basic"``
-        (token is ``user:password``, Gerrit HTTP credentials).
+    auth : ``"bearer"`` (``Authorization: Bearer <token>``, GitHub), ``"basic"``
+        (token is ``user:password``, Gerrit HTTP credentials) or ``"launchpad"``
+        (token is ``consumer_key:access_token:access_secret``, OAuth PLAINTEXT).
     timeout : ``(connect, read)`` seconds.
     retries : attempts after the first for transient failures.
     backoff_base, backoff_cap : exponential backoff ``base * 2**n`` seconds, capped,
@@ -219,6 +228,9 @@ class HttpClient:
             text = text.replace(self._token, "***")
             if ":" in self._token and self._auth == "basic":
                 text = text.replace(self._token.split(":", 1)[1], "***")
+            if self._auth == "launchpad":
+                for part in self._token.split(":")[1:]:
+                    text = text.replace(part, "***") if part else text
         return text
 
     def safe_url(self, url: str) -> str:
@@ -239,6 +251,8 @@ class HttpClient:
     def _auth_headers(self, url: str) -> dict[str, str]:
         if not self._token or (self._host and urlsplit(url).netloc != self._host):
             return {}
+        if self._auth == "launchpad":
+            return {"Authorization": launchpad_oauth_header(self._token)}
         if self._auth == "basic":
             user, _, password = self._token.partition(":")
             pair = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
@@ -303,7 +317,7 @@ class HttpClient:
         if status in RETRY_STATUSES or (status == 403 and response.headers.get("Retry-After")):
             raise _Retry(f"HTTP {status}", delay=self._retry_after(response))
         if status >= 400:
-            raise CollectorError(f"GET {self.safe_url(url)}: HTTP {status} {response.reason or ''}".strip())
+            raise HttpStatusError(f"GET {self.safe_url(url)}: HTTP {status} {response.reason or ''}".strip(), status)
         try:
             data = parse_json(body)
         except _InvalidJSON as err:
@@ -414,6 +428,16 @@ class HttpClient:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def launchpad_oauth_header(token: str) -> str:
+    """Launchpad's OAuth 1.0 PLAINTEXT header from ``consumer_key:access_token:access_secret``."""
+    consumer, _, rest = token.partition(":")
+    access, _, secret = rest.partition(":")
+    fields = {"oauth_consumer_key": consumer, "oauth_token": access, "oauth_signature_method": "PLAINTEXT",
+              "oauth_signature": f"&{secret}", "oauth_timestamp": str(int(time.time())),
+              "oauth_nonce": "%016x" % random.getrandbits(64), "oauth_version": "1.0"}
+    return 'OAuth realm="https://api.launchpad.net/", ' + ", ".join(f'{k}="{v}"' for k, v in fields.items())
 
 
 class _Retry(Exception):
