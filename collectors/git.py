@@ -1,0 +1,261 @@
+"""Git collector: one repository's history -> ``commits``, ``commit_files``, ``identities``.
+
+First step of the flow for code activity (sources -> collectors -> warehouse).
+For one :class:`~collectors.base.SourceSpec` it finds the repository (a local
+path, or a clone URL mirrored with ``git clone --bare`` / ``git fetch`` into
+``options["clone_dir"]``), picks the branch (``options["branch"]`` or the
+default branch) and runs ONE streaming ``git log -z --numstat`` process whose
+output is parsed as it arrives (:mod:`collectors.gitlog`) and flushed as a
+:class:`~collectors.base.Batch` every ``options["batch_commits"]`` commits, so
+memory does not grow with history length.
+
+Incremental runs: ``since`` is the head sha collected last time.  Same head ->
+nothing to do; an ancestor of the new head -> only ``since..head`` is read;
+anything else (history rewritten, unknown sha, first run) -> a full re-scan
+whose first batch replaces the repository's rows, so dropped commits vanish.
+Git itself does nearly all of the work (DESIGN.md section 7): a reader thread
+keeps draining git's pipe while batches are being loaded.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import queue
+import re
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+from typing import Iterator
+
+from collectors.base import Batch, CollectorError, SourceSpec, identity_id, utc_now
+from collectors.gitlog import FORMAT, LogParser
+
+#: Commits per batch (one warehouse transaction each).
+BATCH_COMMITS = 20_000
+_CHUNK = 1 << 20
+_QUEUE_CHUNKS = 256          # at most ~16 MiB of git output waiting to be parsed
+
+#: Options pinned so user/system git config cannot change what is counted.
+LOG_ARGS = [
+    "-c", "log.showSignature=false", "-c", "core.quotePath=false",
+    "log", "-z", "--numstat", "-M", "--diff-merges=off", "--no-color", "--no-mailmap",
+    "--no-textconv", "--no-ext-diff", "--no-relative", "--encoding=UTF-8",
+    f"--format={FORMAT}",
+]
+
+_SCP_URL = re.compile(r"^[\w.+-]+@[\w.-]+:")
+_GIT_ENV_DROP = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
+                 "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", "GIT_COMMON_DIR")
+
+
+def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batch]:
+    """Yield batches of ``spec``'s commits after ``since`` (a head sha) on its branch."""
+    path = repository_path(spec)
+    repo = repo_name(spec)
+    head = resolve_head(path, spec.options.get("branch"))
+    if head is None or since == head:
+        return
+    if since and is_ancestor(path, since, head):
+        revs, replace = [f"{since}..{head}"], {}
+    else:
+        revs, replace = [head], {"commits": {"repo": repo}, "commit_files": {"repo": repo}}
+    size = int(spec.options.get("batch_commits") or BATCH_COMMITS)
+    fetched_at = utc_now()
+    parser = LogParser(lambda name, email: identity_id("git", email=email, name=name))
+    for last, text in _flagged(stream_log(path, revs)):
+        if text:
+            parser.feed(text)
+        if last:
+            parser.close()
+        if parser.commits >= size or last:
+            commits = parser.commits
+            frames = parser.take_frames(repo, spec.source_id, fetched_at)
+            yield Batch(frames, cursor=head if last else None, replace=replace)
+            replace = {}
+            if progress is not None:
+                progress(advance=commits)
+
+
+def _flagged(chunks: Iterator[str]) -> Iterator[tuple[bool, str]]:
+    """(is_last, chunk) pairs, ending with one (True, "") marker."""
+    for chunk in chunks:
+        yield False, chunk
+    yield True, ""
+
+
+# -- where the repository is ----------------------------------------------------
+def is_url(location: str) -> bool:
+    return "://" in location or bool(_SCP_URL.match(location))
+
+
+def repo_name(spec: SourceSpec) -> str:
+    name = spec.options.get("repo")
+    if name:
+        return name
+    base = spec.location.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+    return base[:-4] if base.endswith(".git") else base
+
+
+def repository_path(spec: SourceSpec) -> Path:
+    """Local path of the repository, cloning or fetching a URL first."""
+    location = spec.location
+    if not location:
+        raise CollectorError(f"git source {spec.source_id} has no path or url")
+    if is_url(location):
+        clone_dir = spec.options.get("clone_dir")
+        if not clone_dir:
+            raise CollectorError(f"git source {location} is a URL but no clone_dir was given")
+        return mirror(location, Path(clone_dir))
+    path = Path(location).expanduser()
+    if not path.exists():
+        raise CollectorError(f"git repository {location} does not exist")
+    check_repository(path, location)
+    return path
+
+
+def check_repository(path: Path, label: str) -> None:
+    """Raise unless ``path`` itself (not a parent folder) is a git repository."""
+    env = git_env()
+    env["GIT_CEILING_DIRECTORIES"] = str(path.resolve().parent)
+    done = subprocess.run(["git", "-C", str(path), "rev-parse", "--git-dir"],
+                          capture_output=True, env=env)
+    if done.returncode != 0:
+        raise CollectorError(f"{label} is not a git repository")
+
+
+def mirror(url: str, clone_dir: Path) -> Path:
+    """Bare clone of ``url`` in ``clone_dir``, fetched up to date."""
+    if (clone_dir / "HEAD").exists():
+        git(clone_dir, "remote", "set-url", "origin", url, label=url)
+        git(clone_dir, "fetch", "--quiet", "--prune", "--force", "origin",
+            "+refs/heads/*:refs/heads/*", label=url)
+        _follow_remote_head(clone_dir, url)
+    else:
+        clone_dir.parent.mkdir(parents=True, exist_ok=True)
+        git(clone_dir.parent, "clone", "--bare", "--quiet", url, str(clone_dir), label=url)
+    return clone_dir
+
+
+def _follow_remote_head(clone_dir: Path, url: str) -> None:
+    """Point HEAD at the remote's current default branch (it may have changed)."""
+    out = git(clone_dir, "ls-remote", "--symref", "origin", "HEAD", label=url)
+    for line in out.splitlines():
+        if line.startswith("ref: ") and line.endswith("\tHEAD"):
+            git(clone_dir, "symbolic-ref", "HEAD", line[5:].split("\t")[0], label=url)
+
+
+def resolve_head(path: Path, branch: str | None) -> str | None:
+    """Sha of the branch to collect; None for a repository without commits."""
+    if branch:
+        if branch.startswith("-"):
+            raise CollectorError(f"{path}: bad branch name {branch!r}")
+        candidates = [f"refs/heads/{branch}", f"refs/remotes/origin/{branch}", branch]
+    else:
+        candidates = ["HEAD", "refs/remotes/origin/HEAD"]
+    for ref in candidates:
+        sha = _verify(path, ref)
+        if sha:
+            return sha
+    if branch:
+        raise CollectorError(f"{path}: branch {branch!r} not found")
+    return None
+
+
+def _verify(path: Path, ref: str) -> str | None:
+    done = subprocess.run(["git", "-C", str(path), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+                          capture_output=True, text=True, env=git_env())
+    return done.stdout.strip() or None if done.returncode == 0 else None
+
+
+def is_ancestor(path: Path, older: str, newer: str) -> bool:
+    """True when ``older`` is a known commit reachable from ``newer``."""
+    if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", older or ""):
+        return False
+    done = subprocess.run(["git", "-C", str(path), "merge-base", "--is-ancestor", older, newer],
+                          capture_output=True, env=git_env())
+    return done.returncode == 0
+
+
+def read_mailmap(repo_path: str | os.PathLike, rev: str = "HEAD") -> str | None:
+    """Text of ``.mailmap`` at ``rev`` (for the identity layer), or None."""
+    done = subprocess.run(["git", "-C", str(repo_path), "show", f"{rev}:.mailmap"],
+                          capture_output=True, env=git_env())
+    if done.returncode != 0:
+        return None
+    return done.stdout.decode("utf-8", errors="replace")
+
+
+# -- running git --------------------------------------------------------------
+def git_env() -> dict[str, str]:
+    """Environment for git without repository overrides inherited from a caller (hooks)."""
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_ENV_DROP}
+    env["GIT_TERMINAL_PROMPT"] = "0"
+    return env
+
+
+def git(cwd: Path, *args: str, label: str) -> str:
+    done = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, env=git_env())
+    if done.returncode != 0:
+        raise CollectorError(f"git {args[0]} failed for {label}: {_last_line(done.stderr)}")
+    return done.stdout.decode("utf-8", errors="replace")
+
+
+def _last_line(stderr: bytes) -> str:
+    lines = [line for line in stderr.decode("utf-8", errors="replace").splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "no error output"
+
+
+def stream_log(path: Path, revs: list[str]) -> Iterator[str]:
+    """Decoded text chunks of ``git log`` as git writes them.
+
+    A reader thread drains git's pipe into a bounded queue, so git keeps
+    working while the consumer parses or loads a batch.
+    """
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(["git", "-C", str(path), *LOG_ARGS, *revs, "--"],
+                                stdout=subprocess.PIPE, stderr=errors, env=git_env())
+        chunks: queue.Queue = queue.Queue(maxsize=_QUEUE_CHUNKS)
+        stop = threading.Event()
+        reader = threading.Thread(target=_drain, args=(proc.stdout.fileno(), chunks, stop), daemon=True)
+        reader.start()
+        decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        try:
+            while (chunk := chunks.get()) is not None:
+                yield decoder.decode(chunk)
+            tail = decoder.decode(b"", final=True)
+            if tail:
+                yield tail
+            if proc.wait() != 0:
+                errors.seek(0)
+                raise CollectorError(f"git log failed for {path}: {_last_line(errors.read())}")
+        finally:
+            stop.set()
+            if proc.poll() is None:
+                proc.kill()
+            _empty(chunks)
+            reader.join()
+            proc.stdout.close()
+            proc.wait()
+
+
+def _drain(fd: int, chunks: queue.Queue, stop: threading.Event) -> None:
+    while not stop.is_set():
+        data = os.read(fd, _CHUNK)
+        while not stop.is_set():
+            try:
+                chunks.put(data or None, timeout=0.1)
+                break
+            except queue.Full:
+                continue
+        if not data:
+            return
+
+
+def _empty(chunks: queue.Queue) -> None:
+    while True:
+        try:
+            chunks.get_nowait()
+        except queue.Empty:
+            return
