@@ -21,6 +21,7 @@ from typing import Iterator
 import duckdb
 
 from healthdash.errors import WarehouseBusyError, WarehouseError
+from healthdash.warehouse.derived import refresh
 from healthdash.warehouse.migrate import latest_version, migrate, schema_version
 
 
@@ -48,7 +49,10 @@ def _exclusive_lock(path: Path) -> Iterator[None]:
 
 @contextlib.contextmanager
 def writer(path: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Read-write connection to a staging copy, swapped in on clean exit."""
+    """Read-write connection to a staging copy, swapped in on clean exit.
+
+    Derived tables (``derived/*.sql``) are rebuilt just before the swap.
+    """
     path = Path(path)
     staging = path.with_name(path.name + ".staging")
     with _exclusive_lock(path):
@@ -63,6 +67,7 @@ def writer(path: str | os.PathLike) -> Iterator[duckdb.DuckDBPyConnection]:
         try:
             migrate(con)
             yield con
+            refresh(con)
             con.execute("CHECKPOINT")
             con.close()
             os.replace(staging, path)
