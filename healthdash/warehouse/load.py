@@ -50,7 +50,8 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> i
     unknown = [c for c in frame.columns if c not in columns]
     if unknown:
         raise WarehouseError(f"batch for {table!r} has unknown columns {unknown}")
-    frame = frame.unique(subset=primary_key(con, table), keep="last", maintain_order=True)
+    key = [c for c in primary_key(con, table) if c in frame.columns]  # absent key columns take their default
+    frame = frame.unique(subset=key, keep="last", maintain_order=True)
     names = ", ".join(f'"{c}"' for c in frame.columns)
     con.register("_hd_batch", frame.to_arrow())
     try:
