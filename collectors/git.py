@@ -64,25 +64,17 @@ def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batc
     size = int(spec.options.get("batch_commits") or BATCH_COMMITS)
     fetched_at = utc_now()
     parser = LogParser(lambda name, email: identity_id("git", email=email, name=name))
-    for last, text in _flagged(stream_log(path, revs)):
-        if text:
-            parser.feed(text)
-        if last:
-            parser.close()
-        if parser.commits >= size or last:
-            commits = parser.commits
-            frames = parser.take_frames(repo, spec.source_id, fetched_at)
-            yield Batch(frames, cursor=head if last else None, replace=replace)
+    for text in stream_log(path, revs):
+        for commits in parser.feed(text, size):
+            yield Batch(parser.take_frames(repo, spec.source_id, fetched_at), replace=replace)
             replace = {}
             if progress is not None:
                 progress(advance=commits)
-
-
-def _flagged(chunks: Iterator[str]) -> Iterator[tuple[bool, str]]:
-    """(is_last, chunk) pairs, ending with one (True, "") marker."""
-    for chunk in chunks:
-        yield False, chunk
-    yield True, ""
+    parser.close()
+    commits = parser.commits
+    yield Batch(parser.take_frames(repo, spec.source_id, fetched_at), cursor=head, replace=replace)
+    if progress is not None and commits:
+        progress(advance=commits)
 
 
 # -- where the repository is ----------------------------------------------------

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Iterator
 
 import polars as pl
 
@@ -103,12 +103,18 @@ class LogParser:
         self.commits = 0
 
     # -- feeding -------------------------------------------------------------
-    def feed(self, text: str) -> None:
-        """Consume a chunk of git's output (may end in the middle of a token)."""
+    def feed(self, text: str, batch_commits: int) -> Iterator[int]:
+        """Consume a chunk of git's output (may end in the middle of a token).
+
+        A generator: it pauses (yielding the count) each time ``batch_commits``
+        commits are complete, so the caller can :meth:`take_frames` right then.
+        """
         tokens = (self._rest + text).split("\0")
         self._rest = tokens.pop()
+        token_of = self._token
         for token in tokens:
-            self._token(token)
+            if token_of(token) and self.commits >= batch_commits:
+                yield self.commits
 
     def close(self) -> None:
         """End of output: finish the last commit."""
@@ -117,25 +123,28 @@ class LogParser:
             self._rest = ""
         self._finish_commit()
 
-    def _token(self, token: str) -> None:
+    def _token(self, token: str) -> bool:
+        """Handle one NUL-terminated token; True when it completed a commit."""
         rename = self._pending_rename
         if rename is not None:
             rename.append(token)
             if len(rename) == 4:
                 self._pending_rename = None
                 self._add_file(rename[0], rename[1], rename[3], rename[2])
-            return
+            return False
         if token.startswith("\n"):
             token = token[1:]
         if token.startswith(HEADER):
-            self._finish_commit()
+            finished = self._finish_commit()
             self._start_commit(token[1:])
-        elif token:
+            return finished
+        if token:
             added, removed, path = token.split("\t", 2)
             if path:
                 self._add_file(added, removed, path, None)
             else:
                 self._pending_rename = [added, removed]
+        return False
 
     # -- one commit ----------------------------------------------------------
     def _start_commit(self, header: str) -> None:
@@ -163,10 +172,10 @@ class LogParser:
             self._removed += r
         self._file_count += 1
 
-    def _finish_commit(self) -> None:
+    def _finish_commit(self) -> bool:
         fields = self._commit
         if fields is None:
-            return
+            return False
         self._commit = None
         sha, parents, an, ae, ad, cn, ce, cd, subject, trailers = fields
         parents = parents.split()
@@ -193,6 +202,7 @@ class LogParser:
         cols["added"].append(None if merge else self._added)
         cols["removed"].append(None if merge else self._removed)
         self.commits += 1
+        return True
 
     def _identity(self, name: str, email: str) -> str:
         key = (name, email)
