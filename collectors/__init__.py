@@ -14,6 +14,10 @@ from typing import Callable
 #: source kind -> "module:function" producing batches for one source.
 REGISTRY: dict[str, str] = {
     "git": "collectors.git:collect",
+    "launchpad": "collectors.launchpad:collect",
+    "github_issues": "collectors.github_issues:collect",
+    "advisories": "collectors.advisories:collect",
+    "repo_checks": "collectors.repo_checks:collect",
 }
 
 

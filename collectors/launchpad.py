@@ -1,0 +1,230 @@
+"""Launchpad bugs: ``searchTasks`` per project -> ``bugs`` and ``identities`` rows.
+
+Sits between the Launchpad REST API (through :mod:`collectors.http`) and the
+warehouse loader.  For each configured project the collector asks
+``searchTasks`` with EVERY status named (the default returns only open tasks),
+``omit_duplicates=false`` (so a bug marked duplicate is seen and marked) and
+``modified_since`` from the stored cursor, follows ``next_collection_link``,
+and fetches the bug resource (tags, information_type, security_related,
+private, duplicate_of) once per changed bug, because those live on the bug, not
+the task.  Every ``date_*`` field is kept and any of them may be null.
+
+The privacy rule on the collecting side is :func:`is_private_bug` plus
+:func:`bug_row`: a private, proprietary or embargoed bug keeps its dates and
+status for aggregates, but its title, tags and web link are never put in a
+row unless the source enables private collection (``include_private``) AND
+authenticates (``token_env``).  A bug resource we may not read (401/403/404)
+is treated as private.  ``healthdash.privacy`` guards the warehouse side.
+
+Parsers are pure functions over JSON; transport is :class:`collectors.http.HttpClient`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterator, Mapping
+
+import polars as pl
+
+from collectors.base import Batch, CollectorError, SourceSpec, identity_id, utc_now
+from collectors.http import HttpClient, HttpStatusError
+
+DEFAULT_API = "https://api.launchpad.net/devel"
+
+#: Every bug task status, named explicitly: without ``status=`` Launchpad returns only unresolved tasks.
+ALL_STATUSES = ("New", "Incomplete", "Opinion", "Invalid", "Won't Fix", "Expired", "Confirmed", "Triaged",
+                "In Progress", "Fix Committed", "Fix Released", "Incomplete (with response)",
+                "Incomplete (without response)")
+
+#: Information types whose bugs are private (Launchpad ``InformationType``).
+PRIVATE_INFORMATION_TYPES = frozenset({"Private Security", "Private", "Proprietary", "Embargoed"})
+
+#: Statuses a bug resource answers when we may not read it: treated as private.
+HIDDEN_STATUSES = frozenset({401, 403, 404, 410})
+
+#: Cursor safety margin: never advance the cursor past (run start - margin), so a
+#: bug updated while the run was paging other projects is seen next time.
+CURSOR_MARGIN = timedelta(minutes=10)
+
+_DATES = {"created": "date_created", "triaged": "date_triaged", "in_progress": "date_in_progress",
+          "fix_committed": "date_fix_committed", "fix_released": "date_fix_released",
+          "closed": "date_closed", "left_new": "date_left_new", "confirmed": "date_confirmed"}
+
+TS = pl.Datetime("us", "UTC")
+BUG_SCHEMA = {
+    "source": pl.String, "bug_key": pl.String, "bug_id": pl.String, "project": pl.String,
+    "title": pl.String, "status": pl.String, "importance": pl.String,
+    **{column: TS for column in _DATES}, "updated": TS,
+    "is_security": pl.Boolean, "is_private": pl.Boolean, "information_type": pl.String,
+    "reporter_identity": pl.String, "assignee_identity": pl.String, "tags": pl.List(pl.String),
+    "web_link": pl.String, "duplicate_of": pl.String, "source_id": pl.String, "fetched_at": TS,
+}
+IDENTITY_SCHEMA = {"identity_id": pl.String, "source": pl.String, "name": pl.String, "email": pl.String,
+                   "username": pl.String, "account_id": pl.String}
+
+
+# -- pure parsing ---------------------------------------------------------------------------------
+
+def parse_time(value: str | None) -> datetime | None:
+    """Launchpad ISO 8601 (microseconds, ``+00:00``) -> aware UTC datetime; None stays None."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise CollectorError(f"Launchpad date {value!r} is not ISO 8601") from None
+    return parsed.astimezone(timezone.utc) if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def is_private_bug(bug: Mapping[str, Any] | None) -> bool:
+    """THE rule for Launchpad: private, proprietary or embargoed information type, or ``private: true``.
+
+    ``None`` (a bug resource we could not read) counts as private.
+    """
+    if bug is None:
+        return True
+    return bool(bug.get("private")) or bug.get("information_type") in PRIVATE_INFORMATION_TYPES
+
+
+def is_security_bug(bug: Mapping[str, Any] | None, security_tags: tuple[str, ...] = ()) -> bool:
+    """Security bug: ``security_related``, an information type naming Security, or a configured tag."""
+    if bug is None:
+        return False
+    if bug.get("security_related") or "Security" in (bug.get("information_type") or ""):
+        return True
+    tags = {str(t).lower() for t in bug.get("tags") or []}
+    return any(tag.lower() in tags for tag in security_tags)
+
+
+def person_name(link: str | None) -> str | None:
+    """``https://api.launchpad.net/devel/~dev-one`` -> ``dev-one``."""
+    if not link or "/~" not in link:
+        return None
+    return link.rsplit("/~", 1)[1].strip("/") or None
+
+
+def bug_number(task: Mapping[str, Any]) -> str:
+    """The bug number of a task, from ``bug_link`` (``.../bugs/2000001``)."""
+    link = task.get("bug_link") or ""
+    number = link.rstrip("/").rsplit("/", 1)[-1]
+    if not number.isdigit():
+        raise CollectorError(f"Launchpad task {task.get('self_link', '?')} has no bug link")
+    return number
+
+
+def bug_row(task: Mapping[str, Any], bug: Mapping[str, Any] | None, *, project: str, source_id: str,
+            security_tags: tuple[str, ...] = (), allow_private_details: bool = False,
+            fetched_at: datetime | None = None) -> dict[str, Any]:
+    """One ``bugs`` row from a task and its bug resource, with the privacy rule applied.
+
+    A private bug keeps status, importance, dates and people (for aggregates);
+    its title, tags and web link are dropped unless ``allow_private_details``.
+    """
+    number = bug_number(task)
+    private = is_private_bug(bug)
+    show = not private or allow_private_details
+    bug = bug or {}
+    row: dict[str, Any] = {
+        "source": "launchpad", "bug_key": f"{project}/{number}", "bug_id": number, "project": project,
+        "title": bug.get("title") if show else None,
+        "status": task.get("status"), "importance": task.get("importance"),
+        **{column: parse_time(task.get(field)) for column, field in _DATES.items()},
+        "updated": parse_time(bug.get("date_last_updated")),
+        "is_security": is_security_bug(bug, security_tags) if bug else False,
+        "is_private": private,
+        "information_type": bug.get("information_type") or ("Private" if private and not bug else None),
+        "reporter_identity": _identity(task.get("owner_link")),
+        "assignee_identity": _identity(task.get("assignee_link")),
+        "tags": [str(t) for t in bug.get("tags") or []] if show else None,
+        "web_link": task.get("web_link") if show else None,
+        "duplicate_of": _duplicate_number(bug.get("duplicate_of_link")),
+        "source_id": source_id, "fetched_at": fetched_at,
+    }
+    return row
+
+
+def _identity(link: str | None) -> str | None:
+    name = person_name(link)
+    return identity_id("launchpad", username=name) if name else None
+
+
+def _duplicate_number(link: str | None) -> str | None:
+    return link.rstrip("/").rsplit("/", 1)[-1] if link else None
+
+
+def identity_rows(tasks: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """``identities`` rows for every reporter and assignee named by ``tasks``."""
+    names = {person_name(t.get(k)) for t in tasks for k in ("owner_link", "assignee_link")}
+    return [{"identity_id": identity_id("launchpad", username=n), "source": "launchpad", "name": None,
+             "email": None, "username": n, "account_id": n} for n in sorted(n for n in names if n)]
+
+
+def search_params(since: str | None, page_size: int = 75) -> list[tuple[str, str]]:
+    """``searchTasks`` query: every status, duplicates included, optionally modified since the cursor."""
+    params = [("ws.op", "searchTasks")] + [("status", s) for s in ALL_STATUSES]
+    params += [("omit_duplicates", "false"), ("ws.size", str(page_size))]
+    if since:
+        params.append(("modified_since", since))
+    return params
+
+
+def next_cursor(previous: str | None, seen: list[datetime], started: datetime) -> str | None:
+    """Newest ``date_last_updated`` seen, never later than the run start minus :data:`CURSOR_MARGIN`."""
+    if not seen:
+        return previous
+    newest = min(max(seen), started - CURSOR_MARGIN)
+    if previous and parse_time(previous) >= newest:
+        return previous
+    return newest.isoformat()
+
+
+# -- collection -----------------------------------------------------------------------------------
+
+def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batch]:
+    """Yield one batch per searchTasks page per project; the last batch carries the new cursor."""
+    options = dict(spec.options)
+    projects = list(options.get("projects") or [])
+    if not projects:
+        raise CollectorError(f"launchpad source {spec.source_id}: no projects configured (projects = [...])")
+    allow_private = bool(options.get("include_private")) and bool(options.get("token_env"))
+    security_tags = tuple(options.get("security_labels") or ())
+    started = utc_now()
+    updated_seen: list[datetime] = []
+    bugs_cache: dict[str, dict | None] = {}
+    client = HttpClient.from_options(spec.location or DEFAULT_API, options, progress=progress,
+                                     **({"auth": "launchpad"} if options.get("token_env") else {}))
+    with client:
+        for project in projects:
+            pages = client.launchpad_pages(project, search_params(since, int(options.get("page_size", 75))))
+            for entries in pages:
+                rows = [bug_row(task, _bug_resource(client, task, bugs_cache), project=project,
+                                source_id=spec.source_id, security_tags=security_tags,
+                                allow_private_details=allow_private, fetched_at=started)
+                        for task in entries]
+                updated_seen += [r["updated"] for r in rows if r["updated"] is not None]
+                if progress is not None:
+                    progress(len(rows), message=f"launchpad {project}")
+                yield _batch(rows, identity_rows(entries))
+    yield Batch(frames={}, cursor=next_cursor(since, updated_seen, started))
+
+
+def _bug_resource(client: HttpClient, task: Mapping[str, Any], cache: dict[str, dict | None]) -> dict | None:
+    """The bug behind a task, fetched once per run; None when Launchpad will not show it to us."""
+    link = task.get("bug_link")
+    if not link:
+        return None
+    if link not in cache:
+        try:
+            cache[link] = client.get_json(link)
+        except HttpStatusError as err:
+            if err.status not in HIDDEN_STATUSES:
+                raise
+            cache[link] = None
+    return cache[link]
+
+
+def _batch(rows: list[dict[str, Any]], identities: list[dict[str, Any]]) -> Batch:
+    return Batch(frames={
+        "bugs": pl.DataFrame(rows, schema=BUG_SCHEMA),
+        "identities": pl.DataFrame(identities, schema=IDENTITY_SCHEMA),
+    })
