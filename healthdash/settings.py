@@ -40,6 +40,7 @@ SCHEMA: dict[str, Any] = {
         "kind": str, "name": str, "url": str, "path": str, "token_env": str,
         "projects": list, "repos": list, "query": str, "labels": list, "glob": str,
         "repo": str, "security_labels": list, "include_private": bool,
+        "measured_at": str, "commit_sha": str, "timezone": str, "strip_prefix": str,  # coverage
     }],
     "governance": {"window_days": int, "diverse_top1_max": float, "diverse_top2_max": float,
                    "single_vendor_min": float, "active_core_min_reviews": int,
