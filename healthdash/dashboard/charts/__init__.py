@@ -33,7 +33,28 @@ class Chart:
     width: int = 12                # grid columns out of 12
 
 
+@dataclass(frozen=True)
+class Kpi:
+    """One headline number on a page: ``column`` of the one-row frame ``metric`` returns.
+
+    KPIs sharing a metric function are computed once per view.  ``format`` is a
+    Python format spec (``",d"``, ``".0%"``, ``".1f"``); ``text_column`` (optional)
+    names a column whose value is shown under the number (e.g. the top org's name).
+    """
+
+    name: str
+    page: str
+    label: str
+    metric: Metric
+    column: str
+    format: str = ",d"
+    order: int = 100
+    description: str = ""
+    text_column: str | None = None
+
+
 CHARTS: dict[str, Chart] = {}
+KPIS: dict[str, Kpi] = {}
 
 #: Area modules that register charts; each imports this module and calls register().
 AREA_MODULES = [
@@ -48,6 +69,13 @@ def register(chart: Chart) -> Chart:
     return chart
 
 
+def register_kpi(kpi: Kpi) -> Kpi:
+    if kpi.name in KPIS and KPIS[kpi.name] != kpi:
+        raise ValueError(f"KPI {kpi.name!r} registered twice")
+    KPIS[kpi.name] = kpi
+    return kpi
+
+
 def load_all() -> dict[str, Chart]:
     for module in AREA_MODULES:
         importlib.import_module(module)
@@ -57,3 +85,8 @@ def load_all() -> dict[str, Chart]:
 def for_page(page: str) -> list[Chart]:
     load_all()
     return sorted((c for c in CHARTS.values() if c.page == page), key=lambda c: (c.order, c.name))
+
+
+def kpis_for_page(page: str) -> list[Kpi]:
+    load_all()
+    return sorted((k for k in KPIS.values() if k.page == page), key=lambda k: (k.order, k.name))

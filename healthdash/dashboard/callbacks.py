@@ -1,0 +1,296 @@
+"""Callbacks: the URL <-> filters sync and the generic chart / KPI / CSV callbacks.
+
+Sits between the layout (components with pattern-matching ids) and the data
+layer (:mod:`healthdash.dashboard.data` -> metrics -> figures).  Everything is
+registered once per app by :func:`register_callbacks`, generically over the
+chart registry, so an area only calls ``register(Chart(...))``.  The work is
+done by plain functions (``chart_view``, ``chart_csv``, ``kpi_view``,
+``sync_filters``) that tests call directly; the Dash wrappers only unpack
+ids.  Any error becomes a friendly panel, never a traceback.
+
+The filters live in the URL query string: one callback handles both
+directions (URL -> controls on load, controls -> URL on change), and the pages
+router re-renders the page for the new query, whose charts then compute once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import dash
+from dash import MATCH, Input, Output, State, ctx as callback_ctx, no_update
+
+from healthdash.dashboard import charts as registry
+from healthdash.dashboard.components import FILTER_IDS, chart_graph, frame_table, kpi_card, panel
+from healthdash.dashboard.data import Warehouse, friendly
+from healthdash.dashboard.status import data_view
+from healthdash.dashboard.figures import empty_figure, graph_config, is_present
+from healthdash.errors import FilterError, HealthdashError
+from healthdash.export import csv_text
+from healthdash.metrics import Filters, parse_filters
+from healthdash.settings import Settings
+
+log = logging.getLogger(__name__)
+
+#: Query keys kept in the URL besides the filters.
+EXTRA_KEYS = ("present",)
+
+
+@dataclass
+class DashboardContext:
+    settings: Settings
+    warehouse: Warehouse
+
+
+def filters_from(search: str | None) -> Filters:
+    """Filters of a URL query string (raises FilterError naming a bad value)."""
+    return parse_filters(search or "", extra_keys=EXTRA_KEYS)
+
+
+def _error_view(err: Exception, *, present: bool = False):
+    if not isinstance(err, HealthdashError):
+        log.exception("dashboard view failed", exc_info=err)
+    title, message = friendly(err)
+    return panel(title, message, kind="error" if not isinstance(err, HealthdashError) else "warn")
+
+
+# --------------------------------------------------------------------------- charts
+
+def chart_frame(context: DashboardContext, name: str, search: str | None):
+    """(chart, filters, frame) for one chart and URL query; errors propagate."""
+    chart = registry.load_all().get(name)
+    if chart is None:
+        raise HealthdashError(f"there is no chart called {name!r}", title="Unknown chart")
+    filters = filters_from(search)
+    return chart, filters, context.warehouse.frame(chart.name, chart.metric, filters)
+
+
+def chart_view(context: DashboardContext, name: str, search: str | None):
+    """The body of a chart card: a graph, a table, or a friendly message."""
+    try:
+        chart, filters, df = chart_frame(context, name, search)
+    except Exception as err:  # noqa: BLE001 - every failure becomes a message
+        return _error_view(err)
+    present = is_present(filters)
+    if chart.figure is None:
+        return frame_table(df) if not df.is_empty() else panel("No data", chart.empty_message, kind="empty")
+    figure = empty_figure(chart.empty_message, present=present) if df.is_empty() else chart.figure(df, filters)
+    return chart_graph(chart, figure, graph_config(chart.name, present=present))
+
+
+def chart_csv(context: DashboardContext, name: str, search: str | None) -> dict[str, str]:
+    """``dcc.Download`` payload: CSV of exactly the frame the chart plots."""
+    _, _, df = chart_frame(context, name, search)
+    return {"content": csv_text(df), "filename": f"{name}.csv", "type": "text/csv"}
+
+
+def embed_href(name: str, search: str | None) -> str:
+    query = (search or "").lstrip("?")
+    return f"/embed/{name}" + (f"?{query}" if query else "")
+
+
+# --------------------------------------------------------------------------- KPIs
+
+def kpi_view(context: DashboardContext, page: str, search: str | None):
+    """The KPI cards of ``page``; KPIs sharing a metric are computed once."""
+    try:
+        filters = filters_from(search)
+        frames: dict[Any, Any] = {}
+        cards = []
+        for kpi in registry.kpis_for_page(page):
+            if kpi.metric not in frames:
+                key = f"kpi:{kpi.metric.__module__}.{kpi.metric.__qualname__}"
+                frames[kpi.metric] = context.warehouse.frame(key, kpi.metric, filters)
+            df = frames[kpi.metric]
+            value = df[kpi.column][0] if df.height and kpi.column in df.columns else None
+            note = df[kpi.text_column][0] if kpi.text_column and df.height else None
+            cards.append(kpi_card(kpi, value, note))
+        return cards
+    except Exception as err:  # noqa: BLE001
+        return _error_view(err)
+
+
+# --------------------------------------------------------------------------- filters
+
+def _control_mapping(values: dict[str, Any], search: str | None) -> dict[str, Any]:
+    """The query mapping the controls describe, keeping extra keys of the URL."""
+    mapping: dict[str, Any] = {key: values.get(key) or [] for key in ("team", "project", "repo", "org", "kind")}
+    mapping["cycle"] = values.get("cycle") or None
+    mapping["start"] = (values.get("start") or "")[:10] or None
+    mapping["end"] = (values.get("end") or "")[:10] or None
+    mapping["bots"] = "1" if values.get("bots") else None
+    try:
+        current = filters_from(search)
+        mapping.update(current.extra)
+    except FilterError:
+        pass
+    return mapping
+
+
+def controls_from(filters: Filters) -> dict[str, Any]:
+    return {
+        "team": list(filters.team), "project": list(filters.project), "repo": list(filters.repo),
+        "org": list(filters.org), "kind": list(filters.kind), "cycle": filters.cycle,
+        "start": filters.start.isoformat() if filters.start else None,
+        "end": filters.end.isoformat() if filters.end else None,
+        "bots": ["1"] if filters.include_bots else [],
+    }
+
+
+def sync_filters(search: str | None, values: dict[str, Any], from_url: bool):
+    """One step of the URL <-> controls sync.
+
+    Returns ``(new_search or None, control values or None, error text)``;
+    ``None`` means "leave as is".
+    """
+    if from_url:
+        try:
+            return None, controls_from(filters_from(search)), ""
+        except FilterError as err:
+            return None, None, f"{err.message}. Fix or remove it in the address bar."
+    try:
+        query = parse_filters(_control_mapping(values, search), extra_keys=EXTRA_KEYS).to_query()
+    except FilterError as err:
+        return None, None, err.message
+    new_search = f"?{query}" if query else ""
+    return (None if new_search == (search or "") else new_search), None, ""
+
+
+# --------------------------------------------------------------------------- status
+
+def status_view(context: DashboardContext, pathname: str | None, search: str | None):
+    """A banner when there is nothing to show: no warehouse, empty, outdated, bad filter."""
+    if (pathname or "").startswith("/embed"):
+        return None
+    try:
+        filters_from(search)
+    except FilterError as err:
+        return panel("This link has a filter healthdash cannot use", err.message, kind="warn")
+    try:
+        version, expected = context.warehouse.schema_status()
+        if version < expected:
+            return panel("Warehouse needs an upgrade",
+                         f"The warehouse has schema version {version}; this healthdash expects {expected}. "
+                         "Run `healthdash collect` once to upgrade it in place.", kind="warn")
+        if context.warehouse.is_empty() and pathname != "/data":
+            return panel("No data collected yet",
+                         "The warehouse holds no contributions. Run `healthdash collect` for your "
+                         "configured sources, or `healthdash demo` to explore a demo community.", kind="empty")
+    except HealthdashError as err:
+        return panel(err.title if err.title != "warehouse error" else "No data yet", err.message, kind="empty")
+    return None
+
+
+def choices(context: DashboardContext) -> dict[str, list[str]]:
+    """Values offered by the filter dropdowns (empty when there is no warehouse yet)."""
+    queries = {
+        "team": "SELECT name FROM teams ORDER BY name",
+        "project": "SELECT name FROM projects ORDER BY name",
+        "repo": "SELECT name FROM repos ORDER BY name",
+        "org": "SELECT org FROM (SELECT org FROM org_domains UNION SELECT org FROM affiliations "
+               "UNION SELECT 'Independent') ORDER BY org",
+        "cycle": "SELECT name FROM release_cycles ORDER BY start_at DESC",
+    }
+    found: dict[str, list[str]] = {}
+    for key, sql in queries.items():
+        try:
+            found[key] = [str(v) for v in context.warehouse.query(sql).to_series().to_list()]
+        except HealthdashError:
+            found[key] = []
+    return found
+
+
+# --------------------------------------------------------------------------- registration
+
+_FILTER_KEYS = ("team", "project", "repo", "org", "kind", "cycle")
+
+_SHELL_MODE_JS = """
+function(pathname, search) {
+    var classes = ['app-shell'];
+    if ((pathname || '').indexOf('/embed') === 0) { classes.push('embed'); }
+    if (/[?&]present=(1|true|yes)(&|$)/.test(search || '')) { classes.push('present'); }
+    return classes.join(' ');
+}
+"""
+
+_SVG_JS = """
+function(n, id) {
+    if (!n) { return window.dash_clientside.no_update; }
+    var card = document.getElementById('card-' + id.name);
+    var gd = card && card.querySelector('.js-plotly-plot');
+    if (gd && window.Plotly) {
+        window.Plotly.downloadImage(gd, {format: 'svg', width: 1600, height: 900, filename: id.name});
+    }
+    return window.dash_clientside.no_update;
+}
+"""
+
+
+def register_callbacks(app: dash.Dash, context: DashboardContext) -> None:
+    """Wire every generic callback of the dashboard to ``app``."""
+    _register_filter_sync(app)
+    _register_charts(app, context)
+    app.callback(Output({"type": "kpi-row", "page": MATCH}, "children"),
+                 Input({"type": "kpi-row", "page": MATCH}, "id"), State("url", "search"))(
+        lambda row_id, search: kpi_view(context, row_id["page"], search))
+    app.callback(Output("app-status", "children"), Input("url", "pathname"), Input("url", "search"))(
+        lambda pathname, search: status_view(context, pathname, search))
+    app.clientside_callback(_SHELL_MODE_JS, Output("app-shell", "className"),
+                            Input("url", "pathname"), Input("url", "search"))
+    app.callback(Output("data-body", "children"), Input("data-body", "id"))(lambda _id: data_view(context))
+
+
+def _register_charts(app: dash.Dash, context: DashboardContext) -> None:
+    @app.callback(Output({"type": "chart-body", "name": MATCH}, "children"),
+                  Input({"type": "chart-body", "name": MATCH}, "id"), State("url", "search"))
+    def _chart(body_id, search):
+        return chart_view(context, body_id["name"], search)
+
+    @app.callback(Output({"type": "chart-embed", "name": MATCH}, "href"),
+                  Input({"type": "chart-embed", "name": MATCH}, "id"), State("url", "search"))
+    def _embed(link_id, search):
+        return embed_href(link_id["name"], search)
+
+    @app.callback(Output({"type": "chart-download", "name": MATCH}, "data"),
+                  Input({"type": "chart-csv", "name": MATCH}, "n_clicks"), State("url", "search"),
+                  prevent_initial_call=True)
+    def _csv(n_clicks, search):
+        if not n_clicks:
+            return no_update
+        button = callback_ctx.triggered_id
+        try:
+            return chart_csv(context, button["name"], search)
+        except Exception as err:  # noqa: BLE001
+            dash.set_props("app-error", {"children": _error_view(err)})
+            return no_update
+
+    app.clientside_callback(_SVG_JS, Output({"type": "chart-svg", "name": MATCH}, "title"),
+                            Input({"type": "chart-svg", "name": MATCH}, "n_clicks"),
+                            State({"type": "chart-svg", "name": MATCH}, "id"), prevent_initial_call=True)
+
+
+def _register_filter_sync(app: dash.Dash) -> None:
+    control_outputs = [Output(FILTER_IDS[key], "value") for key in _FILTER_KEYS]
+    control_inputs = [Input(FILTER_IDS[key], "value") for key in _FILTER_KEYS]
+
+    @app.callback(
+        Output("url", "search"), *control_outputs,
+        Output("filter-dates", "start_date"), Output("filter-dates", "end_date"),
+        Output("filter-bots", "value"), Output("filter-error", "children"),
+        Input("url", "search"), *control_inputs,
+        Input("filter-dates", "start_date"), Input("filter-dates", "end_date"), Input("filter-bots", "value"),
+    )
+    def _sync(search, *args):
+        values = dict(zip(_FILTER_KEYS, args[:len(_FILTER_KEYS)]))
+        values["start"], values["end"], values["bots"] = args[len(_FILTER_KEYS):]
+        from_url = callback_ctx.triggered_id in (None, "url")
+        new_search, controls, error = sync_filters(search, values, from_url)
+        outputs = [new_search if new_search is not None else no_update]
+        if controls is None:
+            outputs += [no_update] * (len(_FILTER_KEYS) + 3)
+        else:
+            outputs += [controls[key] for key in _FILTER_KEYS] + [controls["start"], controls["end"],
+                                                                  controls["bots"]]
+        return (*outputs, error)

@@ -1,0 +1,145 @@
+"""Reusable pieces of the dashboard layout: navbar, global filters, cards, panels.
+
+Sits between the pages (thin layouts) and the callbacks in
+:mod:`healthdash.dashboard.callbacks`.  Every chart on every page is a
+:func:`chart_card` built from its registry entry, so "Download CSV", the SVG
+button and the embed link work for any area that only calls
+``register(Chart(...))``.  Component ids of shared pieces are pattern-matching
+dicts (``{"type": "chart-body", "name": ...}``) so one callback serves them all.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from dash import dash_table, dcc, html
+
+from healthdash.dashboard.charts import Chart, Kpi
+from healthdash.metrics import KINDS
+
+#: Navigation: (page module name, label, path).  Pages not built yet still get a tab.
+NAV_PAGES = [
+    ("overview", "Overview", "/"),
+    ("participation", "Participation", "/participation"),
+    ("quality", "Quality", "/quality"),
+    ("security", "Security", "/security"),
+    ("commonality", "Commonality", "/commonality"),
+    ("consistency", "Consistency", "/consistency"),
+    ("data", "Data", "/data"),
+]
+KIND_LABELS = {
+    "commit": "Commits", "review": "Reviews", "core_review": "Core reviews (+2)",
+    "merged_change": "Merged changes", "bug_filed": "Bugs filed", "bug_fixed": "Bugs fixed",
+}
+#: Filter controls: URL key -> component id.
+FILTER_IDS = {
+    "team": "filter-team", "project": "filter-project", "repo": "filter-repo",
+    "org": "filter-org", "kind": "filter-kind", "cycle": "filter-cycle",
+}
+
+
+def navbar() -> html.Nav:
+    links = [
+        dcc.Link(label, href=path, className="nav-link", id=f"nav-{name}")
+        for name, label, path in NAV_PAGES
+    ]
+    brand = dcc.Link([html.Span("●", className="brand-dot"), "healthdash"], href="/", className="brand")
+    return html.Nav([brand, html.Div(links, className="nav-links")], className="navbar", id="navbar")
+
+
+def _dropdown(key: str, placeholder: str, options: list[dict[str, str]], *, multi: bool = True) -> html.Div:
+    return html.Div([
+        html.Label(placeholder, htmlFor=FILTER_IDS[key], className="filter-label"),
+        dcc.Dropdown(id=FILTER_IDS[key], options=options, multi=multi, placeholder="All",
+                     clearable=True, className="filter-dropdown"),
+    ], className=f"filter filter-{key}")
+
+
+def _options(values: Iterable[str]) -> list[dict[str, str]]:
+    return [{"label": v, "value": v} for v in values]
+
+
+def filter_bar(choices: dict[str, list[str]]) -> html.Div:
+    """The global filters; ``choices`` maps team/project/repo/org/cycle to their values."""
+    kinds = [{"label": KIND_LABELS.get(k, k), "value": k} for k in KINDS]
+    return html.Div([
+        _dropdown("team", "Team", _options(choices.get("team", []))),
+        _dropdown("project", "Project", _options(choices.get("project", []))),
+        _dropdown("repo", "Repository", _options(choices.get("repo", []))),
+        _dropdown("org", "Organisation", _options(choices.get("org", []))),
+        _dropdown("kind", "Contribution", kinds),
+        _dropdown("cycle", "Release cycle", _options(choices.get("cycle", [])), multi=False),
+        html.Div([
+            html.Label("Dates", htmlFor="filter-dates", className="filter-label"),
+            dcc.DatePickerRange(id="filter-dates", display_format="YYYY-MM-DD", clearable=True,
+                                start_date_placeholder_text="From", end_date_placeholder_text="To",
+                                className="filter-dates"),
+        ], className="filter filter-dates-wrap"),
+        html.Div([
+            html.Label("Bots", className="filter-label"),
+            dcc.Checklist(id="filter-bots", options=[{"label": " include", "value": "1"}], value=[],
+                          className="filter-bots"),
+        ], className="filter filter-bots-wrap"),
+        html.Div(id="filter-error", className="filter-error", role="alert"),
+    ], className="filter-bar", id="filter-bar")
+
+
+def panel(title: str, message: Any, *, kind: str = "info", children: Any = None) -> html.Div:
+    """A friendly message box (``kind``: info, warn, error, empty)."""
+    body = [html.H3(title, className="panel-title"), html.P(message, className="panel-message")]
+    if children is not None:
+        body.append(children)
+    return html.Div(body, className=f"panel panel-{kind}", role="status")
+
+
+def chart_card(chart: Chart) -> html.Div:
+    """Card for one registered chart: title, info tooltip, body, CSV / SVG / embed actions."""
+    actions = [html.Button("Download CSV", id={"type": "chart-csv", "name": chart.name},
+                           className="btn btn-small", n_clicks=0, title="Download exactly the rows shown")]
+    if chart.figure is not None:
+        actions.append(html.Button("SVG", id={"type": "chart-svg", "name": chart.name}, n_clicks=0,
+                                   className="btn btn-small", title="Download the chart as SVG (1600×900)"))
+    actions.append(html.A("Embed", id={"type": "chart-embed", "name": chart.name}, href=f"/embed/{chart.name}",
+                          target="_blank", className="btn btn-small btn-link",
+                          title="Open this chart alone, for iframes and slides"))
+    head = html.Div([
+        html.H3([chart.title, html.Span("i", className="info-icon", title=chart.description,
+                                        **{"aria-label": chart.description})] if chart.description
+                else chart.title, className="card-title"),
+        html.Div(actions, className="card-actions"),
+    ], className="card-head")
+    body = dcc.Loading(html.Div(id={"type": "chart-body", "name": chart.name}, className="chart-body"),
+                       type="dot", color="#2F5D8A", delay_show=150)
+    return html.Div([head, body, dcc.Download(id={"type": "chart-download", "name": chart.name})],
+                    className=f"card chart-card span-{max(1, min(12, chart.width))}",
+                    id=f"card-{chart.name}")
+
+
+def chart_graph(chart: Chart, figure: Any, config: dict[str, Any]) -> dcc.Graph:
+    return dcc.Graph(figure=figure, config=config, className="chart-graph",
+                     id={"type": "chart-graph", "name": chart.name})
+
+
+def frame_table(df, *, page_size: int = 15) -> dash_table.DataTable:
+    """A sortable table of a metric frame (charts registered with ``figure=None``)."""
+    columns = [{"name": c.replace("_", " "), "id": c} for c in df.columns]
+    return dash_table.DataTable(
+        data=df.to_dicts(), columns=columns, page_size=page_size, sort_action="native",
+        style_as_list_view=True, style_table={"overflowX": "auto"},
+        style_cell={"fontFamily": "inherit", "fontSize": "0.9rem", "padding": "6px 10px", "textAlign": "left"},
+        style_header={"fontWeight": "600", "backgroundColor": "#F3F5F8"},
+    )
+
+
+def kpi_row(page: str) -> html.Div:
+    """Placeholder filled by the KPI callback with the page's registered KPI cards."""
+    return dcc.Loading(html.Div(id={"type": "kpi-row", "page": page}, className="kpi-row"),
+                       type="dot", color="#2F5D8A", delay_show=150)
+
+
+def kpi_card(kpi: Kpi, value: Any, note: str | None = None) -> html.Div:
+    text = "–" if value is None else format(value, kpi.format)
+    children = [html.Div(text, className="kpi-value"), html.Div(kpi.label, className="kpi-label")]
+    if note:
+        children.append(html.Div(note, className="kpi-note"))
+    return html.Div(children, className="kpi-card", title=kpi.description, id=f"kpi-{kpi.name}")

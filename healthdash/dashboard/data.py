@@ -1,0 +1,145 @@
+"""Read-only warehouse access for dashboard callbacks.
+
+Sits between the Dash callbacks and :mod:`healthdash.metrics`.  Each process
+keeps one read-only DuckDB connection per warehouse file and hands every call
+its own ``cursor()`` (DuckDB cursors are safe to use from one thread each).
+Collections never write the live file: they swap a new one in with
+``os.replace`` (see :mod:`healthdash.warehouse.store`), so before each use the
+file's inode / mtime / size is compared with the one that was opened and the
+connection is reopened when it changed.  A missing, empty or outdated
+warehouse becomes a :class:`WarehouseError` with a sentence for the user,
+never a traceback.
+
+Metric frames are memoised per (chart, filters, warehouse version) so the
+"Download CSV" button gets exactly the frame the chart plotted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import duckdb
+import polars as pl
+
+from healthdash.errors import HealthdashError, WarehouseError
+from healthdash.metrics import Filters
+from healthdash.metrics.cycles import resolve_cycle
+from healthdash.warehouse.migrate import latest_version, schema_version
+
+_FRAME_CACHE_SIZE = 128
+
+
+class Warehouse:
+    """One warehouse file seen read-only by this process."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._stamp: tuple[int, int, int] | None = None
+        self._frames: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
+
+    # -- connection ---------------------------------------------------------------
+    def _current_stamp(self) -> tuple[int, int, int]:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            raise WarehouseError(
+                f"no data collected yet: there is no warehouse at {self.path}. "
+                "Run `healthdash collect` (or `healthdash demo`) first.", title="No data yet") from None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def _connection(self) -> tuple[duckdb.DuckDBPyConnection, tuple[int, int, int]]:
+        stamp = self._current_stamp()
+        with self._lock:
+            if self._con is None or stamp != self._stamp:
+                self._close_locked()
+                try:
+                    con = duckdb.connect(str(self.path), read_only=True)
+                    con.execute("SET TimeZone = 'UTC'")
+                except duckdb.Error as err:
+                    raise WarehouseError(f"cannot open {self.path} for reading: {err}") from err
+                self._con, self._stamp = con, stamp
+                self._frames.clear()
+            return self._con, self._stamp
+
+    def _close_locked(self) -> None:
+        if self._con is not None:
+            with contextlib.suppress(duckdb.Error):
+                self._con.close()
+        self._con = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_locked()
+
+    @contextlib.contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of the current warehouse file, closed after use."""
+        con, _ = self._connection()
+        cur = con.cursor()
+        try:
+            yield cur
+        except duckdb.CatalogException as err:
+            raise WarehouseError(
+                f"the warehouse at {self.path} is older than this healthdash "
+                f"({' '.join(str(err).split())[:160]}); run `healthdash collect` to upgrade it",
+                title="Warehouse needs an upgrade") from err
+        except duckdb.Error as err:
+            raise WarehouseError(f"query failed on {self.path}: {' '.join(str(err).split())[:240]}") from err
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                cur.close()
+
+    # -- queries ------------------------------------------------------------------
+    def query(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> pl.DataFrame:
+        """A small read-only query (reference tables, status); values always bound."""
+        with self.cursor() as cur:
+            return cur.sql(sql, params=params).pl()
+
+    def schema_status(self) -> tuple[int, int]:
+        """(warehouse schema version, version this code expects)."""
+        with self.cursor() as cur:
+            return schema_version(cur), latest_version()
+
+    def frame(self, key: str, metric: Callable[[Any, Filters], pl.DataFrame],
+              filters: Filters) -> pl.DataFrame:
+        """``metric(cursor, filters)`` with the release cycle resolved, memoised per file version."""
+        _, stamp = self._connection()
+        cache_key = (key, filters.to_query(), stamp)
+        with self._lock:
+            if cache_key in self._frames:
+                self._frames.move_to_end(cache_key)
+                return self._frames[cache_key]
+        with self.cursor() as cur:
+            resolved = resolve_cycle(cur, filters)
+            df = metric(cur, resolved)
+        with self._lock:
+            self._frames[cache_key] = df
+            while len(self._frames) > _FRAME_CACHE_SIZE:
+                self._frames.popitem(last=False)
+        return df
+
+    def is_empty(self) -> bool:
+        """True when nothing has been collected (no contribution of any kind)."""
+        with self.cursor() as cur:
+            return cur.execute("SELECT NOT EXISTS (SELECT 1 FROM contribution_events)").fetchone()[0]
+
+
+def metric_frame(warehouse: Warehouse, chart: Any, filters: Filters) -> pl.DataFrame:
+    """The frame chart (or KPI) ``chart`` plots for ``filters``."""
+    return warehouse.frame(chart.name if hasattr(chart, "name") else str(chart), chart.metric, filters)
+
+
+def friendly(err: Exception) -> tuple[str, str]:
+    """(title, message) to show for an error raised while building a view."""
+    if isinstance(err, HealthdashError):
+        return err.title, err.message
+    return "Something went wrong", (
+        "This view could not be built. The error was logged on the server; "
+        "try other filters or reload the page.")

@@ -1,0 +1,233 @@
+"""Figures: the one house style and the pure ``(df, filters) -> go.Figure`` builders.
+
+Sits between the metrics (polars frames) and the dashboard pages: every chart
+the dashboard, an embed or an export shows is built here, so colours, fonts and
+empty states look the same everywhere.  No ``dash`` import: exports and tests
+use these builders without an app.
+
+* Organisations keep one colour across charts: each name hashes to a preferred
+  slot of :data:`PALETTE` (collisions inside one figure move to the next free
+  slot, biggest series first).  ``Others`` is always grey and ``Independent``
+  always charcoal.
+* Presentation mode (``?present=1``, i.e. ``filters.extra["present"]``) means
+  large type, no title clutter and a toolbar that exports slide-sized images.
+* Builders for common shapes are made by factories (:func:`area_over_time`,
+  :func:`line_over_time`, :func:`bar_top`) so an area registers a chart with
+  ``figure=area_over_time(x="month", y="commits", series="org")``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Callable, Iterable, Mapping
+
+import plotly.graph_objects as go
+import polars as pl
+
+#: Twenty distinguishable colours (Tableau 10 + D3 10 without their greys).
+PALETTE = (
+    "#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#EECA3B", "#9D755D",
+    "#FF9DA6", "#1F77B4", "#D62728", "#2CA02C", "#9467BD", "#8C564B", "#E377C2", "#BCBD22",
+    "#17BECF", "#FF7F0E", "#3A6B35", "#6F4E7C",
+)
+OTHERS = "Others"
+INDEPENDENT = "Independent"
+UNKNOWN = "Unknown"
+#: Fixed colours for the categories that are not organisations.
+FIXED_COLORS = {OTHERS: "#BDBDBD", INDEPENDENT: "#4D4D4D", UNKNOWN: "#DADADA"}
+#: Named colours for status-like values (scorecards, checks, matrices).
+COLORS = {
+    "primary": "#2F5D8A", "text": "#1F2933", "muted": "#6B7785", "grid": "#E6E9EE",
+    "background": "#FFFFFF", "good": "#2E8540", "warn": "#E0A100", "bad": "#C62828",
+    "neutral": "#9AA5B1", **{k.lower(): v for k, v in FIXED_COLORS.items()},
+}
+FONT_FAMILY = "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+#: Image export size: a 16:9 slide.
+EXPORT_WIDTH, EXPORT_HEIGHT = 1600, 900
+
+Builder = Callable[[pl.DataFrame, Any], go.Figure]
+
+
+# --------------------------------------------------------------------------- colours
+
+def _slot(name: str) -> int:
+    digest = hashlib.md5(name.encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") % len(PALETTE)
+
+
+def org_color(name: str) -> str:
+    """The preferred colour of one organisation (same in every chart)."""
+    return FIXED_COLORS.get(name) or PALETTE[_slot(name)]
+
+
+def color_map(names: Iterable[str]) -> dict[str, str]:
+    """Colours for the series of one figure, ``names`` biggest first.
+
+    Each name takes its hashed slot unless a bigger series in the same figure
+    already has it; then the next free slot.  Fixed categories keep their grey.
+    """
+    colors: dict[str, str] = {}
+    used: set[int] = set()
+    for name in names:
+        if name in colors:
+            continue
+        if name in FIXED_COLORS:
+            colors[name] = FIXED_COLORS[name]
+            continue
+        slot = _slot(name)
+        for step in range(len(PALETTE)):
+            candidate = (slot + step) % len(PALETTE)
+            if candidate not in used or len(used) >= len(PALETTE):
+                break
+        used.add(candidate)
+        colors[name] = PALETTE[candidate]
+    return colors
+
+
+# --------------------------------------------------------------------------- style
+
+def is_present(filters: Any) -> bool:
+    """True when the view asks for presentation mode (``?present=1``)."""
+    extra: Mapping[str, str] = getattr(filters, "extra", None) or {}
+    return str(extra.get("present", "")).lower() in ("1", "true", "yes")
+
+
+def apply_house_style(fig: go.Figure, *, present: bool = False) -> go.Figure:
+    """Fonts, margins, grid and legend shared by every chart; large in presentation mode."""
+    base = 22 if present else 13
+    fig.update_layout(
+        template="plotly_white",
+        font={"family": FONT_FAMILY, "size": base, "color": COLORS["text"]},
+        margin={"l": 70 if present else 56, "r": 24, "t": 24 if not fig.layout.title.text else 64,
+                "b": 56 if present else 44},
+        paper_bgcolor=COLORS["background"],
+        plot_bgcolor=COLORS["background"],
+        hoverlabel={"font": {"family": FONT_FAMILY, "size": base}},
+        legend={"orientation": "v", "yanchor": "top", "y": 1, "xanchor": "left", "x": 1.01,
+                "font": {"size": base - 1}, "bgcolor": "rgba(0,0,0,0)", "traceorder": "normal"},
+        colorway=list(PALETTE),
+        separators=".,",
+    )
+    axis = {"gridcolor": COLORS["grid"], "zerolinecolor": COLORS["grid"], "linecolor": COLORS["grid"],
+            "title": {"font": {"size": base}}, "tickfont": {"size": base - 1}, "automargin": True}
+    fig.update_xaxes(**axis)
+    fig.update_yaxes(**axis)
+    return fig
+
+
+def graph_config(name: str, *, present: bool = False) -> dict[str, Any]:
+    """``dcc.Graph`` config: a lean toolbar whose camera saves a slide-sized PNG."""
+    return {
+        "displaylogo": False,
+        "displayModeBar": "hover" if not present else False,
+        "responsive": True,
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "toggleSpikelines"],
+        "toImageButtonOptions": {"format": "png", "filename": name, "width": EXPORT_WIDTH,
+                                 "height": EXPORT_HEIGHT, "scale": 1},
+    }
+
+
+def empty_figure(message: str, *, present: bool = False) -> go.Figure:
+    """A blank chart carrying ``message`` in the middle (no axes, no toolbar noise)."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper",
+                       font={"size": 22 if present else 15, "color": COLORS["muted"]})
+    apply_house_style(fig, present=present)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    fig.update_layout(meta={"empty": True})
+    return fig
+
+
+def _series_order(df: pl.DataFrame, series: str, y: str) -> list[str]:
+    """Series names biggest first, with Others / Independent / Unknown last."""
+    totals = df.group_by(series).agg(pl.col(y).sum().alias("_total")).sort(
+        ["_total", series], descending=[True, False])
+    names = [str(n) for n in totals[series].to_list()]
+    fixed = [n for n in (INDEPENDENT, UNKNOWN, OTHERS) if n in names]
+    return [n for n in names if n not in fixed] + fixed
+
+
+# --------------------------------------------------------------------------- builders
+
+def area_over_time(*, x: str, y: str, series: str, y_title: str = "",
+                   empty: str = "No contributions for these filters.") -> Builder:
+    """Stacked area, one band per ``series`` value, biggest at the bottom."""
+
+    def build(df: pl.DataFrame, filters: Any = None) -> go.Figure:
+        present = is_present(filters)
+        if df.is_empty():
+            return empty_figure(empty, present=present)
+        order = _series_order(df, series, y)
+        colors = color_map(order)
+        fig = go.Figure()
+        for name in order:
+            part = df.filter(pl.col(series) == name).sort(x)
+            fig.add_trace(go.Scatter(
+                x=part[x].to_list(), y=part[y].to_list(), name=name, mode="lines",
+                stackgroup="one", line={"width": 0.5, "color": colors[name]},
+                fillcolor=colors[name],
+                hovertemplate=f"%{{x|%b %Y}}<br>{name}: %{{y:,}}<extra></extra>",
+            ))
+        fig.update_layout(hovermode="x unified", yaxis_title=y_title)
+        fig.update_xaxes(tickformat="%b %Y")
+        return apply_house_style(fig, present=present)
+
+    return build
+
+
+def line_over_time(*, x: str, y: str, series: str | None = None, y_title: str = "",
+                   percent: bool = False, empty: str = "No data for these filters.") -> Builder:
+    """One line per ``series`` value (or a single line) over time."""
+
+    def build(df: pl.DataFrame, filters: Any = None) -> go.Figure:
+        present = is_present(filters)
+        if df.is_empty():
+            return empty_figure(empty, present=present)
+        order = _series_order(df, series, y) if series else [None]
+        colors = color_map(n for n in order if n is not None)
+        fig = go.Figure()
+        for name in order:
+            part = (df.filter(pl.col(series) == name) if name is not None else df).sort(x)
+            fmt = "%{y:.1%}" if percent else "%{y:,}"
+            fig.add_trace(go.Scatter(
+                x=part[x].to_list(), y=part[y].to_list(), name=name or y_title or y,
+                mode="lines+markers", marker={"size": 5},
+                line={"width": 2.5, "color": colors.get(name, COLORS["primary"])},
+                hovertemplate=f"%{{x|%b %Y}}<br>{name or y_title or y}: {fmt}<extra></extra>",
+            ))
+        fig.update_layout(hovermode="x unified", yaxis_title=y_title, showlegend=series is not None)
+        if percent:
+            fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+        return apply_house_style(fig, present=present)
+
+    return build
+
+
+def bar_top(*, label: str, value: str, share: str | None = None, x_title: str = "",
+            empty: str = "No data for these filters.") -> Builder:
+    """Horizontal bars, biggest at the top, labelled with the value (and share)."""
+
+    def build(df: pl.DataFrame, filters: Any = None) -> go.Figure:
+        present = is_present(filters)
+        if df.is_empty():
+            return empty_figure(empty, present=present)
+        names = [str(n) for n in df[label].to_list()]
+        values = df[value].to_list()
+        colors = color_map(names)
+        if share:
+            text = [f"{v:,} ({s:.0%})" for v, s in zip(values, df[share].to_list())]
+        else:
+            text = [f"{v:,}" for v in values]
+        fig = go.Figure(go.Bar(
+            x=values, y=names, orientation="h", text=text, textposition="outside",
+            cliponaxis=False, marker={"color": [colors[n] for n in names]},
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        ))
+        fig.update_layout(showlegend=False, xaxis_title=x_title, bargap=0.25,
+                          height=max(320, 40 + 30 * len(names)) if not present else None)
+        fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
+        fig.update_xaxes(range=[0, max(values) * 1.18 if values and max(values) else 1])
+        return apply_house_style(fig, present=present)
+
+    return build

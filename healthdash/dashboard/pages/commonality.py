@@ -1,0 +1,14 @@
+"""Commonality page: the charts and KPIs registered for page "commonality" under the global filters."""
+
+import dash
+
+from healthdash.dashboard.layout import area_page
+
+dash.register_page(__name__, path="/commonality", name="Commonality", order=4, title="Commonality · healthdash")
+
+INTRO = "Shared libraries, dependency drift and duplicated code across repositories."
+ARRIVES_WITH = "the dependency and duplicate-code analysis"
+
+
+def layout(**_query):
+    return area_page("commonality", "Commonality", INTRO, ARRIVES_WITH)

@@ -1,0 +1,27 @@
+"""Embed page: ``/embed/<chart>?<filters>`` renders one chart alone, for iframes and slides.
+
+The shell hides its navbar and filters on ``/embed`` paths (and for
+``?present=1``); the chart body is filled by the same callback as on the pages.
+"""
+
+import dash
+from dash import dcc, html
+
+from healthdash.dashboard import charts as registry
+from healthdash.dashboard.components import panel
+
+dash.register_page(__name__, path_template="/embed/<chart>", name="Embed", order=99,
+                   title="healthdash chart")
+
+
+def layout(chart=None, **query):
+    entry = registry.load_all().get(chart or "")
+    if entry is None:
+        return panel("Unknown chart", f"There is no chart called {chart!r} to embed.", kind="warn")
+    present = str(query.get("present", "")).lower() in ("1", "true", "yes")
+    title = None if present else html.H2(entry.title, className="embed-title")
+    return html.Div([
+        title,
+        dcc.Loading(html.Div(id={"type": "chart-body", "name": entry.name}, className="chart-body embed-body"),
+                    type="dot", delay_show=150),
+    ], className="embed", id=f"card-{entry.name}")

@@ -1,0 +1,14 @@
+"""Quality page: the charts and KPIs registered for page "quality" under the global filters."""
+
+import dash
+
+from healthdash.dashboard.layout import area_page
+
+dash.register_page(__name__, path="/quality", name="Quality", order=2, title="Quality · healthdash")
+
+INTRO = "Test coverage, bug backlog and review health: how well the work is looked after."
+ARRIVES_WITH = "the coverage, Launchpad and Gerrit collectors"
+
+
+def layout(**_query):
+    return area_page("quality", "Quality", INTRO, ARRIVES_WITH)

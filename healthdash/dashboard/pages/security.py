@@ -1,0 +1,14 @@
+"""Security page: the charts and KPIs registered for page "security" under the global filters."""
+
+import dash
+
+from healthdash.dashboard.layout import area_page
+
+dash.register_page(__name__, path="/security", name="Security", order=3, title="Security · healthdash")
+
+INTRO = "Security bugs, advisories, review coverage of landed commits and repository hygiene."
+ARRIVES_WITH = "the security bugs and advisories collectors"
+
+
+def layout(**_query):
+    return area_page("security", "Security", INTRO, ARRIVES_WITH)
