@@ -14,6 +14,8 @@ from typing import Callable
 #: source kind -> "module:function" producing batches for one source.
 REGISTRY: dict[str, str] = {
     "git": "collectors.git:collect",
+    "gerrit": "collectors.gerrit:collect",
+    "github": "collectors.github:collect",
     "coverage": "collectors.coverage:collect",
     "launchpad": "collectors.launchpad:collect",
     "github_issues": "collectors.github_issues:collect",

@@ -379,8 +379,12 @@ class HttpClient:
     # -- pagination ---------------------------------------------------------------------------
 
     def gerrit_pages(self, path: str, params: Mapping[str, Any] | list[tuple[str, Any]],
-                     *, page_size: int = 500) -> Iterator[list[dict]]:
-        """Yield Gerrit result pages, following ``_more_changes`` on the last item with ``S=``."""
+                     *, page_size: int = 500, overlap: int = 0) -> Iterator[list[dict]]:
+        """Yield Gerrit result pages, following ``_more_changes`` on the last item with ``S=``.
+
+        ``overlap`` re-reads that many rows of the previous page (callers dedupe by key), so a
+        result that left the query mid-run (shifting later offsets down) is not skipped.
+        """
         base = list(params.items()) if isinstance(params, Mapping) else list(params)
         base = [(k, v) for k, v in base if k not in ("n", "S", "start")]
         offset = 0
@@ -392,7 +396,7 @@ class HttpClient:
                 yield page
             if not page or not page[-1].get("_more_changes"):
                 return
-            offset += len(page)
+            offset += len(page) - overlap if len(page) > overlap else len(page)
 
     def link_pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Reply]:
         """Yield GitHub-style pages, following ``Link: <...>; rel="next"`` until there is none."""

@@ -23,6 +23,7 @@ CHANGE_SCHEMA = {
     "change_id": pl.String, "owner_identity": pl.String, "branch": pl.String, "status": pl.String,
     "created": UTC_TS, "updated": UTC_TS, "submitted": UTC_TS, "patch_sets": pl.Int32,
     "subject": pl.String, "merge_sha": pl.String, "is_draft": pl.Boolean, "fetched_at": UTC_TS,
+    "author_association": pl.String, "head_sha": pl.String,
 }
 VOTE_SCHEMA = {
     "source": pl.String, "change_key": pl.String, "reviewer_identity": pl.String, "patch_set": pl.Int32,

@@ -41,6 +41,9 @@ SCHEMA: dict[str, Any] = {
         "projects": list, "repos": list, "query": str, "labels": list, "glob": str,
         "repo": str, "security_labels": list, "include_private": bool,
         "measured_at": str, "commit_sha": str, "timezone": str, "strip_prefix": str,  # coverage
+        "timeout": float, "retries": int, "backoff_base": float, "backoff_cap": float,  # HTTP client
+        "max_wait": float, "cache_dir": str,
+        "page_size": int, "overlap_minutes": int, "ci_accounts": list,  # gerrit / github reviews
     }],
     "governance": {"window_days": int, "diverse_top1_max": float, "diverse_top2_max": float,
                    "single_vendor_min": float, "active_core_min_reviews": int,
