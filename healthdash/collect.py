@@ -22,6 +22,7 @@ from collectors.base import SourceSpec
 from healthdash.errors import CollectorError, HealthdashError
 from healthdash.settings import Settings
 from healthdash.warehouse import load as loader
+from healthdash.warehouse.identity_load import rebuild_people
 from healthdash.warehouse.store import writer
 
 
@@ -121,6 +122,7 @@ def collect(settings: Settings, specs: list[SourceSpec], *, full: bool = False,
         sync_reference_tables(con, settings)
         for spec in specs:
             results.append(_collect_one(con, spec, full=full, since=since, reporter=reporter))
+        rebuild_people(con, settings)  # identities -> people -> affiliations (healthdash.identity)
     return results
 
 
