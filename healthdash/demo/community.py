@@ -1,0 +1,517 @@
+"""The demo community: a seeded, deterministic model every demo generator reuses.
+
+This is the first step of ``healthdash demo``: :func:`generate` builds plain
+dataclasses (teams -> projects -> repos, organisations with email domains,
+people with emails, affiliation periods and roles, release cycles).  Nothing
+here touches git, HTTP or the warehouse; the generators in this package
+(``activity`` -> ``git_history``, and later reviews, bugs, coverage) turn the
+model into recorded-style sources that the real collectors read.
+
+Dates are anchored to :data:`END_DATE`, never to the clock, so the same seed
+always gives the same community.  The shape is chosen so every dashboard page
+has something to show: one team close to single-vendor, one diverse team,
+independents, a bot, people who change employer (some visibly through their
+email domain, some only in affiliation records), people with a personal and a
+work address, and a long tail of drive-by contributors who join and leave.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+#: The demo's "today": every date is computed from here, never from the clock.
+END_DATE = date(2026, 10, 31)
+START_DATE = date(2024, 1, 1)
+INDEPENDENT = "Independent"
+PUBLIC_MAIL_DOMAINS = ("mail.example", "inbox.example", "post.example")
+BOT_PATTERNS = ("proposal-bot@*", "zuul", "zuul@*", "*[[]bot]")
+
+
+@dataclass(frozen=True)
+class Org:
+    name: str
+    domain: str
+    subdomains: tuple[str, ...] = ()     # e.g. "us.redwave.example", matched by longest suffix
+
+
+@dataclass(frozen=True)
+class ReleaseCycle:
+    name: str            # "2025.1 Cedar"
+    release_id: str      # "2025.1"
+    start: date
+    end: date            # inclusive: the day before the next cycle starts
+
+
+@dataclass
+class Repo:
+    name: str
+    project: str
+    team: str
+    package: str                 # top-level Python package, e.g. "nimbus"
+    kind: str                    # service | client | library
+    commits: int                 # commit volume at scale 1.0
+    created: date = START_DATE
+    common_library: bool = False
+    signoff_required: bool = False
+    components: tuple[str, ...] = ()   # sub-packages, e.g. ("compute", "api")
+
+
+@dataclass
+class Project:
+    name: str
+    team: str
+    repos: list[str]
+
+
+@dataclass
+class Team:
+    name: str
+    description: str
+    projects: list[str]
+    #: [(from_date, {org: share})] -- the organisations doing the work, by phase.
+    org_phases: list[tuple[date, dict[str, float]]]
+
+    def shares_at(self, day: date) -> dict[str, float]:
+        current = self.org_phases[0][1]
+        for start, shares in self.org_phases:
+            if day >= start:
+                current = shares
+        return current
+
+    def orgs(self) -> list[str]:
+        names: list[str] = []
+        for _, shares in self.org_phases:
+            names += [o for o in shares if o not in names]
+        return names
+
+
+@dataclass(frozen=True)
+class EmailAddress:
+    address: str
+    kind: str                        # work | personal | misconfigured
+    valid_from: date | None = None
+    valid_to: date | None = None     # exclusive
+    use_share: float = 1.0           # when several are valid, how often this one is used
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or day >= self.valid_from) and (
+            self.valid_to is None or day < self.valid_to)
+
+
+@dataclass(frozen=True)
+class Affiliation:
+    org: str
+    valid_from: date | None = None
+    valid_to: date | None = None     # exclusive, like Stackalytics end_date
+    #: how the change is visible: "email-domain" (a new address) or
+    #: "affiliation-file" (only an affiliation record knows it)
+    evidence: str = "email-domain"
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or day >= self.valid_from) and (
+            self.valid_to is None or day < self.valid_to)
+
+
+@dataclass
+class Person:
+    person_id: str
+    name: str
+    username: str
+    team: str
+    role: str                        # anchor | core | regular | occasional | drive-by | bot
+    weight: float
+    joined: date
+    left: date | None                # exclusive; None = still active
+    tz_minutes: int
+    emails: list[EmailAddress] = field(default_factory=list)
+    affiliations: list[Affiliation] = field(default_factory=list)
+    also_teams: tuple[str, ...] = ()
+    is_bot: bool = False
+
+    def active_on(self, day: date) -> bool:
+        return self.joined <= day and (self.left is None or day < self.left)
+
+    def org_at(self, day: date) -> str:
+        """The true organisation on ``day`` (independent when unaffiliated)."""
+        for period in self.affiliations:
+            if period.valid_on(day):
+                return period.org
+        return INDEPENDENT
+
+    def email_at(self, day: date, rng: random.Random) -> str:
+        valid = [e for e in self.emails if e.valid_on(day)] or self.emails[-1:]
+        misconfigured = [e for e in valid if e.kind == "misconfigured"]
+        if misconfigured:
+            return misconfigured[0].address
+        if len(valid) == 1:
+            return valid[0].address
+        return rng.choices([e.address for e in valid], weights=[e.use_share for e in valid])[0]
+
+    @property
+    def primary_email(self) -> str:
+        return self.emails[-1].address
+
+    def changes_employer(self) -> bool:
+        return len({a.org for a in self.affiliations}) > 1 or (
+            bool(self.affiliations) and any(a.valid_to or a.valid_from for a in self.affiliations))
+
+
+@dataclass
+class Community:
+    seed: int
+    start: date
+    end: date
+    orgs: dict[str, Org]
+    teams: dict[str, Team]
+    projects: dict[str, Project]
+    repos: dict[str, Repo]
+    people: list[Person]
+    cycles: list[ReleaseCycle]
+    public_mail_domains: tuple[str, ...] = PUBLIC_MAIL_DOMAINS
+    bot_patterns: tuple[str, ...] = BOT_PATTERNS
+
+    def person(self, person_id: str) -> Person:
+        return self._by_id()[person_id]
+
+    def _by_id(self) -> dict[str, Person]:
+        return {p.person_id: p for p in self.people}
+
+    def team_people(self, team: str) -> list[Person]:
+        return [p for p in self.people if not p.is_bot and (p.team == team or team in p.also_teams)]
+
+    @property
+    def bots(self) -> list[Person]:
+        return [p for p in self.people if p.is_bot]
+
+    def domain_map(self) -> dict[str, str]:
+        """Email domain -> organisation, as the config's ``[domains]`` table lists it."""
+        mapping = {}
+        for org in self.orgs.values():
+            mapping[org.domain] = org.name
+        return mapping
+
+    def domain_org(self, email: str) -> str:
+        """Organisation of an address by longest-suffix domain match (no affiliation records)."""
+        domain = email.rsplit("@", 1)[-1].lower()
+        best = ""
+        for known in self.domain_map():
+            if (domain == known or domain.endswith("." + known)) and len(known) > len(best):
+                best = known
+        return self.domain_map()[best] if best else INDEPENDENT
+
+    def cycle_at(self, day: date) -> ReleaseCycle | None:
+        return next((c for c in self.cycles if c.start <= day <= c.end), None)
+
+
+# --------------------------------------------------------------------------- static shape
+
+ORGS = [
+    Org("Redwave Cloud", "redwave.example", ("us.redwave.example", "emea.redwave.example")),
+    Org("Ironclad Storage", "ironclad.example"),
+    Org("Bluepeak Networks", "bluepeak.example"),
+    Org("Corvid Computing", "corvid.example"),
+    Org("Helix Hosting", "helixhost.example"),
+    Org("Quarry Data", "quarrydata.example"),
+    Org("Tessellate Labs", "tessellate.example"),
+    Org("Orchard Telecom", "orchardtel.example"),
+    Org("Lumen Grid", "lumengrid.example"),
+    Org("Kestrel Software", "kestrel.example"),
+    Org("Polaris University", "polaris-university.example"),
+    Org("Saffron Systems", "saffron.example"),
+]
+
+CYCLE_NAMES = [("2024.1", "Aster"), ("2024.2", "Birch"), ("2025.1", "Cedar"), ("2025.2", "Dogwood"),
+               ("2026.1", "Elm"), ("2026.2", "Fir"), ("2027.1", "Gorse")]
+CYCLE_STARTS = [date(2023, 10, 4), date(2024, 4, 3), date(2024, 10, 2), date(2025, 4, 2),
+                date(2025, 10, 1), date(2026, 4, 1), date(2026, 9, 30), date(2027, 3, 31)]
+
+_SWITCH = date(2025, 7, 1)   # when Compute's and Networking's mix of organisations shifts
+
+TEAMS = [
+    Team("Compute", "Virtual machines and the placement of workloads", ["nimbus", "placard"], [
+        (START_DATE, {"Redwave Cloud": 0.40, "Corvid Computing": 0.20, "Helix Hosting": 0.12,
+                      "Lumen Grid": 0.08, "Saffron Systems": 0.07, "Orchard Telecom": 0.05, INDEPENDENT: 0.08}),
+        (_SWITCH, {"Redwave Cloud": 0.42, "Corvid Computing": 0.05, "Helix Hosting": 0.24,
+                   "Lumen Grid": 0.09, "Saffron Systems": 0.07, "Orchard Telecom": 0.05, INDEPENDENT: 0.08}),
+    ]),
+    Team("Storage", "Block storage and images", ["strata", "glacier"], [
+        (START_DATE, {"Ironclad Storage": 0.88, "Redwave Cloud": 0.05, "Quarry Data": 0.03, INDEPENDENT: 0.04}),
+    ]),
+    Team("Networking", "Software-defined networking", ["meshnet"], [
+        (START_DATE, {"Bluepeak Networks": 0.56, "Orchard Telecom": 0.18, "Redwave Cloud": 0.12,
+                      "Kestrel Software": 0.05, "Polaris University": 0.03, INDEPENDENT: 0.06}),
+        (_SWITCH, {"Bluepeak Networks": 0.40, "Orchard Telecom": 0.22, "Redwave Cloud": 0.16,
+                   "Kestrel Software": 0.08, "Polaris University": 0.06, INDEPENDENT: 0.08}),
+    ]),
+    Team("Shared libraries", "Libraries every service shares", ["common"], [
+        (START_DATE, {"Redwave Cloud": 0.24, "Corvid Computing": 0.16, "Bluepeak Networks": 0.14,
+                      "Helix Hosting": 0.11, "Tessellate Labs": 0.10, "Kestrel Software": 0.06,
+                      "Polaris University": 0.05, INDEPENDENT: 0.14}),
+    ]),
+]
+
+_REPOS = [
+    Repo("nimbus", "nimbus", "Compute", "nimbus", "service", 1300,
+         components=("compute", "api", "scheduler", "virt", "db", "conductor")),
+    Repo("python-nimbusclient", "nimbus", "Compute", "nimbusclient", "client", 260,
+         components=("v2", "osc")),
+    Repo("placard", "placard", "Compute", "placard", "service", 420, created=date(2024, 5, 15),
+         components=("handlers", "objects", "db")),
+    Repo("strata", "strata", "Storage", "strata", "service", 900,
+         components=("volume", "api", "backup", "db", "scheduler")),
+    Repo("python-strataclient", "strata", "Storage", "strataclient", "client", 220, components=("v3",)),
+    Repo("glacier", "glacier", "Storage", "glacier", "service", 380, components=("api", "store", "db")),
+    Repo("meshnet", "meshnet", "Networking", "meshnet", "service", 950, signoff_required=True,
+         components=("agent", "api", "plugins", "db", "services")),
+    Repo("python-meshnetclient", "meshnet", "Networking", "meshnetclient", "client", 200,
+         signoff_required=True, components=("v2",)),
+    Repo("meshnet-lib", "meshnet", "Networking", "meshnet_lib", "library", 300, created=date(2024, 2, 12),
+         signoff_required=True, components=("api", "db")),
+    Repo("common.config", "common", "Shared libraries", "common_config", "library", 380,
+         common_library=True, components=("sources",)),
+    Repo("common.log", "common", "Shared libraries", "common_log", "library", 260,
+         common_library=True, components=("formatters",)),
+    Repo("common.messaging", "common", "Shared libraries", "common_messaging", "library", 450,
+         common_library=True, components=("rpc", "notify", "drivers")),
+]
+
+#: people per team (bots come on top)
+TEAM_SIZES = {"Compute": 34, "Storage": 24, "Networking": 28, "Shared libraries": 30}
+
+FIRST_NAMES = [
+    "Amara", "Bjorn", "Chiara", "Dmitri", "Elif", "Farid", "Greta", "Hiroshi", "Ingrid", "Javier",
+    "Keiko", "Lars", "Mei", "Nikhil", "Olga", "Pavel", "Qiang", "Rosa", "Sanjay", "Tamar", "Ugo",
+    "Valentina", "Wei", "Ximena", "Yusuf", "Zofia", "Aidan", "Beatriz", "Chen", "Deepa", "Emeka",
+    "Fatima", "Gabriel", "Hana", "Ivan", "Jun", "Kwame", "Lucia", "Mateo", "Nadia", "Oren", "Priya",
+    "Rafael", "Sakura", "Tomasz", "Uma", "Viktor", "Wanjiru", "Yara", "Zhang", "Anders", "Bilal",
+    "Camille", "Diego", "Eun-ji", "Florian", "Gustavo", "Helena", "Isaac", "Jana", "Karim", "Leila",
+    "Marek", "Noor", "Oscar", "Paula", "Ravi", "Sofia", "Takeshi", "Ulrike", "Vera", "Sean",
+]
+LAST_NAMES = [
+    "Okafor", "Lindqvist", "Rossi", "Volkov", "Yilmaz", "Haddad", "Schmidt", "Tanaka", "Berg",
+    "Moreno", "Sato", "Nielsen", "Lin", "Sharma", "Ivanova", "Novak", "Zhou", "Garcia", "Patel",
+    "Cohen", "Bianchi", "Costa", "Wang", "Herrera", "Demir", "Kowalska", "Murphy", "Almeida",
+    "Liu", "Iyer", "Eze", "Rahman", "Dubois", "Kim", "Petrov", "Nakamura", "Mensah", "Ferrari",
+    "Ortiz", "Hassan", "Levi", "Reddy", "Santos", "Yamamoto", "Wojcik", "Kapoor", "Horvath",
+    "Kariuki", "Aziz", "Fischer", "Jansen", "Malik", "Laurent", "Ramos", "Park", "Keller",
+    "Mendes", "Vogel", "Abbott", "Novotna", "Benali", "Kowalczyk", "Meyer", "Rao", "Silva",
+    "Takahashi", "Weber", "Popescu", "Quinn", "Byrne",
+]
+TIMEZONES = [0, 60, 60, 120, -300, -300, -240, -420, 330, 480, 540, 60, 0, -180, 120, 480]
+ROLES = [("core", 0.15), ("regular", 0.35), ("occasional", 0.25), ("drive-by", 0.25)]
+
+
+def generate(seed: int = 2026) -> Community:
+    """The demo community for ``seed`` (same seed, same community)."""
+    rng = random.Random(f"healthdash-demo:{seed}")
+    orgs = {o.name: o for o in ORGS}
+    teams = {t.name: Team(t.name, t.description, list(t.projects), list(t.org_phases)) for t in TEAMS}
+    repos = {r.name: Repo(**r.__dict__) for r in _REPOS}
+    projects: dict[str, Project] = {}
+    for repo in repos.values():
+        projects.setdefault(repo.project, Project(repo.project, repo.team, [])).repos.append(repo.name)
+    names = _NameSource(rng)
+    people: list[Person] = []
+    for team in teams.values():
+        people += _team_people(rng, team, TEAM_SIZES[team.name], orgs, names)
+    _add_cross_team_members(rng, people)
+    _add_employer_changes(rng, people, teams, orgs)
+    _add_second_emails(rng, people)
+    _add_misconfigured_email(people)
+    people += _bots()
+    return Community(seed=seed, start=START_DATE, end=END_DATE, orgs=orgs, teams=teams,
+                     projects=projects, repos=repos, people=people, cycles=release_cycles())
+
+
+def release_cycles() -> list[ReleaseCycle]:
+    return [ReleaseCycle(f"{rid} {name}", rid, start, CYCLE_STARTS[i + 1] - timedelta(days=1))
+            for i, ((rid, name), start) in enumerate(zip(CYCLE_NAMES, CYCLE_STARTS))]
+
+
+class _NameSource:
+    """Unique realistic names, drawn without repetition."""
+
+    def __init__(self, rng: random.Random):
+        pairs = [(f, l) for f in FIRST_NAMES for l in LAST_NAMES]
+        rng.shuffle(pairs)
+        self._pairs = pairs
+        self._used: set[tuple[str, str]] = set()
+
+    def next(self) -> tuple[str, str]:
+        while True:
+            first, last = self._pairs.pop()
+            if (first[0], last) not in self._used:   # keeps usernames ("aokafor") distinct
+                self._used.add((first[0], last))
+                return first, last
+
+
+def _slug(text: str) -> str:
+    return "".join(ch for ch in text.lower().replace(" ", ".") if ch.isalnum() or ch in ".-")
+
+
+def _work_email(first: str, last: str, org: Org, rng: random.Random) -> str:
+    domain = org.domain
+    if org.subdomains and rng.random() < 0.3:
+        domain = rng.choice(org.subdomains)
+    local = f"{_slug(first)}.{_slug(last)}" if rng.random() < 0.7 else f"{_slug(first)[0]}{_slug(last)}"
+    return f"{local}@{domain}"
+
+
+def _personal_email(first: str, last: str, rng: random.Random) -> str:
+    local = rng.choice([f"{_slug(first)}{_slug(last)}", f"{_slug(first)}.{_slug(last)}{rng.randint(1, 99)}",
+                        f"{_slug(last)}.{_slug(first)}"])
+    return f"{local}@{rng.choice(PUBLIC_MAIL_DOMAINS)}"
+
+
+def _tenure(rng: random.Random, role: str) -> tuple[date, date | None, float]:
+    """(joined, left, weight) for a role: cores stay long and do a lot; drive-bys come and go."""
+    span = (END_DATE - START_DATE).days
+    if role == "anchor":
+        return START_DATE - timedelta(days=rng.randint(200, 900)), None, rng.uniform(9, 16)
+    if role == "core":
+        joined = START_DATE + timedelta(days=rng.randint(-700, span - 400))
+        left = joined + timedelta(days=rng.randint(420, 900)) if rng.random() < 0.35 else None
+        return joined, _clip_left(left), rng.uniform(5, 9)
+    if role == "regular":
+        joined = START_DATE + timedelta(days=rng.randint(-400, span - 90))
+        left = joined + timedelta(days=int(rng.expovariate(1 / 420)) + 90)
+        return joined, _clip_left(left), rng.uniform(1.5, 4)
+    if role == "occasional":
+        joined = START_DATE + timedelta(days=rng.randint(-200, span - 45))
+        left = joined + timedelta(days=int(rng.expovariate(1 / 240)) + 45)
+        return joined, _clip_left(left), rng.uniform(0.6, 1.5)
+    joined = START_DATE + timedelta(days=rng.randint(0, span - 20))
+    return joined, _clip_left(joined + timedelta(days=rng.randint(14, 120))), rng.uniform(0.3, 0.8)
+
+
+def _clip_left(left: date | None) -> date | None:
+    return None if left is None or left > END_DATE else left
+
+
+def _team_people(rng: random.Random, team: Team, size: int, orgs: dict[str, Org],
+                 names: _NameSource) -> list[Person]:
+    """People of one team: per organisation an always-active anchor, then a weighted crowd."""
+    team_orgs = team.orgs()
+    weights = [max(s.get(o, 0) for _, s in team.org_phases) for o in team_orgs]
+    members: list[Person] = []
+    for org_name in team_orgs:
+        members.append(_person(rng, team.name, org_name, "anchor", orgs, names))
+    while len(members) < size:
+        org_name = rng.choices(team_orgs, weights=weights)[0]
+        role = rng.choices([r for r, _ in ROLES], weights=[w for _, w in ROLES])[0]
+        members.append(_person(rng, team.name, org_name, role, orgs, names))
+    return members
+
+
+def _person(rng: random.Random, team: str, org_name: str, role: str, orgs: dict[str, Org],
+            names: _NameSource) -> Person:
+    first, last = names.next()
+    joined, left, weight = _tenure(rng, role)
+    if org_name == INDEPENDENT:
+        emails = [EmailAddress(_personal_email(first, last, rng), "personal")]
+        affiliations: list[Affiliation] = []
+    else:
+        emails = [EmailAddress(_work_email(first, last, orgs[org_name], rng), "work")]
+        affiliations = [Affiliation(org_name)]
+    return Person(person_id=f"{_slug(first)}-{_slug(last)}", name=f"{first} {last}",
+                  username=f"{_slug(first)[0]}{_slug(last)}".replace(".", ""), team=team, role=role,
+                  weight=weight, joined=joined, left=left, tz_minutes=rng.choice(TIMEZONES),
+                  emails=emails, affiliations=affiliations)
+
+
+def _add_cross_team_members(rng: random.Random, people: list[Person]) -> None:
+    """Some service cores also work on the shared libraries (as real library teams see)."""
+    candidates = [p for p in people if p.team != "Shared libraries" and p.role in ("anchor", "core")]
+    for person in rng.sample(candidates, k=min(8, len(candidates))):
+        person.also_teams = ("Shared libraries",)
+
+
+#: employer changes per team; the first of each team's list is visible through a new address
+_CHANGES_PER_TEAM = {"Compute": 3, "Storage": 1, "Networking": 3, "Shared libraries": 3}
+
+
+def _add_employer_changes(rng: random.Random, people: list[Person], teams: dict[str, Team],
+                          orgs: dict[str, Org]) -> None:
+    """Ten people change employer on a date, some with a new address, some only on record.
+
+    Compute also gets an independent who is hired by a company, and the shared
+    libraries a company developer who goes on as an independent.
+    """
+    for team_name, count in _CHANGES_PER_TEAM.items():
+        candidates = [p for p in people if p.team == team_name and p.role in ("core", "regular")
+                      and _span_days(p) >= 300]
+        rng.shuffle(candidates)
+        hired = next((p for p in candidates if not p.affiliations), None) if team_name == "Compute" else None
+        chosen = [p for p in candidates if p.affiliations][: count - (1 if hired else 0)]
+        for index, person in enumerate(chosen + ([hired] if hired else [])):
+            when = _change_date(rng, person)
+            old_org = person.org_at(when)
+            if person is hired:
+                new_org = rng.choice([o for o in teams[team_name].orgs() if o != INDEPENDENT])
+            elif team_name == "Shared libraries" and index == len(chosen) - 1:
+                new_org = INDEPENDENT
+            else:
+                new_org = rng.choice([o for o in teams[team_name].orgs() if o not in (old_org, INDEPENDENT)])
+            _change_employer(rng, person, old_org, new_org, when, visible=index % 2 == 0, orgs=orgs)
+
+
+def _change_date(rng: random.Random, person: Person) -> date:
+    lo = max(person.joined, START_DATE) + timedelta(days=120)
+    hi = (person.left or END_DATE) - timedelta(days=120)
+    return lo + timedelta(days=rng.randint(0, max(0, (hi - lo).days)))
+
+
+def _change_employer(rng: random.Random, person: Person, old_org: str, new_org: str, when: date,
+                     *, visible: bool, orgs: dict[str, Org]) -> None:
+    """Record the move; a visible move (or one to/from independence) also changes the address."""
+    first, last = person.name.split(" ", 1)
+    visible = visible or INDEPENDENT in (old_org, new_org)
+    evidence = "email-domain" if visible else "affiliation-file"
+    person.affiliations = [a for a in (
+        Affiliation(old_org, None, when, evidence) if old_org != INDEPENDENT else None,
+        Affiliation(new_org, when, None, evidence) if new_org != INDEPENDENT else None) if a]
+    if not visible:
+        return
+    old = person.emails[0]
+    new = (EmailAddress(_work_email(first, last, orgs[new_org], rng), "work", when) if new_org != INDEPENDENT
+           else EmailAddress(_personal_email(first, last, rng), "personal", when))
+    person.emails = [EmailAddress(old.address, old.kind, None, when), new]
+
+
+def _span_days(person: Person) -> int:
+    return ((person.left or END_DATE) - max(person.joined, START_DATE)).days
+
+
+def _add_second_emails(rng: random.Random, people: list[Person]) -> None:
+    """A dozen people commit from a personal address now and then, besides their work one."""
+    candidates = [p for p in people if len(p.affiliations) == 1 and len(p.emails) == 1
+                  and not p.affiliations[0].valid_from and p.role != "drive-by" and p.team != "Storage"]
+    for person in rng.sample(candidates, k=min(12, len(candidates))):
+        first, last = person.name.split(" ", 1)
+        work = person.emails[0]
+        person.emails = [EmailAddress(_personal_email(first, last, rng), "personal",
+                                      use_share=rng.uniform(0.15, 0.35)),
+                         EmailAddress(work.address, work.kind, work.valid_from, work.valid_to)]
+
+
+def _add_misconfigured_email(people: list[Person]) -> None:
+    """One Compute regular's laptop was misconfigured for their first weeks (fixed by .mailmap)."""
+    person = next(p for p in people if p.team == "Compute" and p.role == "regular"
+                  and len(p.emails) == 1 and p.joined >= START_DATE)
+    local = person.username
+    person.emails.insert(0, EmailAddress(f"{local}@localhost.localdomain", "misconfigured",
+                                         person.joined, person.joined + timedelta(days=45)))
+
+
+def _bots() -> list[Person]:
+    common = dict(team="Shared libraries", weight=0.0, joined=START_DATE - timedelta(days=2000), left=None,
+                  tz_minutes=0, is_bot=True, role="bot")
+    return [
+        Person("proposal-bot", "Proposal Bot", "proposal-bot",
+               emails=[EmailAddress("proposal-bot@infra.openinfra.example", "work")], **common),
+        Person("zuul", "Zuul", "zuul", emails=[EmailAddress("zuul@infra.openinfra.example", "work")], **common),
+        Person("ci-bot", "ci-bot[bot]", "ci-bot[bot]",
+               emails=[EmailAddress("ci-bot[bot]@users.noreply.example", "work")], **common),
+    ]
