@@ -26,8 +26,9 @@ from typing import Any, Iterator, Mapping
 
 import polars as pl
 
-from collectors.base import Batch, CollectorError, SourceSpec, identity_id, utc_now
+from collectors.base import Batch, CollectorError, SourceSpec, utc_now
 from collectors.http import HttpClient, HttpStatusError
+from collectors.review_rows import identity_row
 
 DEFAULT_API = "https://api.launchpad.net/devel"
 
@@ -145,7 +146,7 @@ def bug_row(task: Mapping[str, Any], bug: Mapping[str, Any] | None, *, project: 
 
 def _identity(link: str | None) -> str | None:
     name = person_name(link)
-    return identity_id("launchpad", username=name) if name else None
+    return identity_row("launchpad", account_id=name, username=name)["identity_id"] if name else None
 
 
 def _duplicate_number(link: str | None) -> str | None:
@@ -155,8 +156,7 @@ def _duplicate_number(link: str | None) -> str | None:
 def identity_rows(tasks: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """``identities`` rows for every reporter and assignee named by ``tasks``."""
     names = {person_name(t.get(k)) for t in tasks for k in ("owner_link", "assignee_link")}
-    return [{"identity_id": identity_id("launchpad", username=n), "source": "launchpad", "name": None,
-             "email": None, "username": n, "account_id": n} for n in sorted(n for n in names if n)]
+    return [identity_row("launchpad", account_id=n, username=n) for n in sorted(n for n in names if n)]
 
 
 def search_params(since: str | None, page_size: int = 75) -> list[tuple[str, str]]:

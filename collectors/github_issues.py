@@ -1,0 +1,145 @@
+"""GitHub issues: ``/repos/{owner}/{repo}/issues`` -> ``bugs`` and ``identities`` rows.
+
+Sits between the GitHub REST API (through :mod:`collectors.http`) and the
+warehouse loader, beside ``collectors/github.py`` (pull requests and reviews).
+For each configured repository it pages ``issues?state=all&sort=updated&
+direction=asc&since=<cursor>`` following ``Link: rel="next"``, drops items
+with a ``pull_request`` key (the issues endpoint returns pull requests too)
+and keeps state, ``state_reason``, labels and dates.  A configured label
+(``security_labels``) marks a security issue.
+
+Privacy: every issue of a private repository (``GET /repos/{o}/{r}`` says
+``private: true``) is private; its title and link are not stored unless the
+source sets ``include_private`` and authenticates (``token_env``), the same
+rule as :mod:`collectors.launchpad`.
+
+Options: ``repos`` (``["owner/name", ...]``; the warehouse repository is the
+part after the slash, or ``owner/name=repo`` to name it), ``security_labels``,
+``token_env``, ``include_private``; ``location`` is the API root
+(``https://api.github.com`` when empty).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterator, Mapping
+
+import polars as pl
+
+from collectors.base import Batch, CollectorError, SourceSpec, utc_now
+from collectors.http import HttpClient
+from collectors.review_rows import IDENTITY_SCHEMA, identity_row
+
+DEFAULT_API = "https://api.github.com"
+CURSOR_MARGIN = timedelta(minutes=10)
+TS = pl.Datetime("us", "UTC")
+BUG_SCHEMA = {
+    "source": pl.String, "bug_key": pl.String, "bug_id": pl.String, "repo": pl.String, "title": pl.String,
+    "status": pl.String, "state_reason": pl.String, "importance": pl.String, "created": TS, "closed": TS,
+    "updated": TS, "is_security": pl.Boolean, "is_private": pl.Boolean, "information_type": pl.String,
+    "reporter_identity": pl.String, "assignee_identity": pl.String, "tags": pl.List(pl.String),
+    "web_link": pl.String, "source_id": pl.String, "fetched_at": TS,
+}
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """GitHub ``2024-03-01T10:00:00Z`` -> aware UTC datetime; None stays None."""
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
+    except ValueError:
+        raise CollectorError(f"GitHub date {value!r} is not ISO 8601") from None
+
+
+def repo_targets(entries: list[str]) -> list[tuple[str, str]]:
+    """``["org/nova", "org/x=client"]`` -> ``[("org/nova", "nova"), ("org/x", "client")]``."""
+    targets = []
+    for entry in entries:
+        full, _, name = str(entry).partition("=")
+        if full.count("/") != 1 or not all(full.split("/")):
+            raise CollectorError(f"github_issues: repository {entry!r} is not 'owner/name'")
+        targets.append((full.strip(), (name or full.split("/")[1]).strip()))
+    return targets
+
+
+def issue_row(item: Mapping[str, Any], *, full_name: str, repo: str, private: bool, source_id: str,
+              security_labels: tuple[str, ...] = (), allow_private_details: bool = False,
+              fetched_at: datetime | None = None) -> dict[str, Any] | None:
+    """One ``bugs`` row for an issue (None for a pull request), with the privacy rule applied."""
+    if "pull_request" in item:
+        return None
+    labels = [str(label.get("name")) for label in item.get("labels") or [] if isinstance(label, Mapping)]
+    wanted = {label.lower() for label in security_labels}
+    show = not private or allow_private_details
+    number = f"{full_name}#{item['number']}"
+    return {
+        "source": "github", "bug_key": number, "bug_id": number, "repo": repo,
+        "title": item.get("title") if show else None,
+        "status": item.get("state"), "state_reason": item.get("state_reason"),
+        "importance": None, "created": parse_time(item.get("created_at")),
+        "closed": parse_time(item.get("closed_at")), "updated": parse_time(item.get("updated_at")),
+        "is_security": any(label.lower() in wanted for label in labels),
+        "is_private": private, "information_type": "Private" if private else "Public",
+        "reporter_identity": _identity(item.get("user")),
+        "assignee_identity": _identity(item.get("assignee")),
+        "tags": labels if show else None,
+        "web_link": item.get("html_url") if show else None,
+        "source_id": source_id, "fetched_at": fetched_at,
+    }
+
+
+def _identity(user: Mapping[str, Any] | None) -> str | None:
+    if not user or not user.get("login"):
+        return None
+    return identity_row("github", account_id=user.get("id"), username=user["login"])["identity_id"]
+
+
+def _identities(items: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    users = {}
+    for item in items:
+        for user in (item.get("user"), item.get("assignee")):
+            if user and user.get("login"):
+                row = identity_row("github", account_id=user.get("id"), username=user["login"])
+                users[row["identity_id"]] = row
+    return list(users.values())
+
+
+def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batch]:
+    """One batch per page per repository; the last batch carries the new cursor."""
+    options = dict(spec.options)
+    targets = repo_targets(list(options.get("repos") or ([options["repo"]] if options.get("repo") else [])))
+    if not targets:
+        raise CollectorError(f"github_issues source {spec.source_id}: no repositories configured (repos = [...])")
+    allow_private = bool(options.get("include_private")) and bool(options.get("token_env"))
+    security_labels = tuple(options.get("security_labels") or ())
+    started = utc_now()
+    seen: list[datetime] = []
+    with HttpClient.from_options(spec.location or DEFAULT_API, options, progress=progress) as client:
+        for full_name, repo in targets:
+            private = bool(client.get_json(f"repos/{full_name}").get("private"))
+            params = {"state": "all", "sort": "updated", "direction": "asc", "per_page": 100}
+            if since:
+                params["since"] = since
+            for reply in client.link_pages(f"repos/{full_name}/issues", params):
+                if not isinstance(reply.data, list):
+                    raise CollectorError(f"{client.safe_url(reply.url)}: expected a JSON list of issues")
+                issues = [i for i in reply.data if "pull_request" not in i]
+                rows = [issue_row(i, full_name=full_name, repo=repo, private=private, source_id=spec.source_id,
+                                  security_labels=security_labels, allow_private_details=allow_private,
+                                  fetched_at=started) for i in issues]
+                seen += [r["updated"] for r in rows if r["updated"] is not None]
+                if progress is not None:
+                    progress(len(rows), message=f"github issues {full_name}")
+                yield Batch(frames={"bugs": pl.DataFrame(rows, schema=BUG_SCHEMA),
+                                    "identities": pl.DataFrame(_identities(issues), schema=IDENTITY_SCHEMA)})
+    yield Batch(frames={}, cursor=_cursor(since, seen, started))
+
+
+def _cursor(previous: str | None, seen: list[datetime], started: datetime) -> str | None:
+    if not seen:
+        return previous
+    newest = min(max(seen), started - CURSOR_MARGIN)
+    if previous and parse_time(previous) >= newest:
+        return previous
+    return newest.strftime("%Y-%m-%dT%H:%M:%SZ")
