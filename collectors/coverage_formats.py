@@ -109,11 +109,11 @@ def parse_report(text: str, *, tz: tzinfo = timezone.utc) -> CoverageReport:
 def _check_report(report: CoverageReport) -> None:
     if report.lines_valid == 0 and not report.files:
         raise ReportError("the report measures no files")
-    _check_counts("totals", report.lines_valid, report.lines_covered,
-                  report.branches_valid, report.branches_covered)
     for item in report.files:
         _check_counts(item.path, item.lines_valid, item.lines_covered,
                       item.branches_valid, item.branches_covered)
+    _check_counts("totals", report.lines_valid, report.lines_covered,
+                  report.branches_valid, report.branches_covered)
 
 
 def _check_counts(where: str, valid: int, covered: int, b_valid: int | None, b_covered: int | None) -> None:
@@ -189,7 +189,8 @@ def parse_cobertura_xml(text: str) -> CoverageReport:
     except ParseError as err:
         raise ReportError(f"not well-formed XML, truncated or malformed: {err}") from None
     except DefusedXmlException as err:
-        raise ReportError(f"XML refused for safety: {err}") from None
+        raise ReportError(f"XML refused for safety: entity or external references are not allowed "
+                          f"({type(err).__name__})") from None
     if root.tag != "coverage":
         raise ReportError(f"XML root is <{root.tag}>, not Cobertura's <coverage>")
     files = _cobertura_files(root)
