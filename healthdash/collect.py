@@ -19,6 +19,7 @@ import polars as pl
 import collectors
 from collectors.base import CollectorError as SourceError
 from collectors.base import SourceSpec
+from healthdash import privacy
 from healthdash.errors import CollectorError, HealthdashError
 from healthdash.settings import Settings
 from healthdash.warehouse import load as loader
@@ -111,6 +112,7 @@ def sync_reference_tables(con, settings: Settings) -> None:
     loader.upsert(con, "org_domains", pl.DataFrame(
         {"domain": list(domains), "org": list(domains.values()), "origin": ["config"] * len(domains)},
         schema={"domain": pl.String, "org": pl.String, "origin": pl.String}))
+    privacy.sync_policy(con, settings)  # [security] switches -> privacy_policy (healthdash.privacy)
 
 
 def collect(settings: Settings, specs: list[SourceSpec], *, full: bool = False,
