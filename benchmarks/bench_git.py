@@ -1,0 +1,282 @@
+"""Benchmark: git collector vs raw ``git log --numstat`` on a large synthetic history.
+
+Target (issue 2): a full collection into a fresh warehouse through the real
+runner takes at most 1.3x the time of ``git log`` alone with the same flags,
+and peak memory does not grow with history length.
+
+Builds (once, cached under ``--workdir``) a repository of ``--commits``
+commits with ``git fast-import``: 60 authors in 12 organisations and several
+time zones, a few files changed per commit with small line edits, new and
+deleted files, renames, binary files and merged topic branches.  A tag
+``half`` marks the middle of the history.  Then, in one run:
+
+1. raw ``git log`` (the collector's exact arguments) to /dev/null, best of N;
+2. a full collection into a fresh warehouse with ``healthdash.collect``, best of N;
+3. peak RSS of a collection of ``half`` vs the whole history, each in a fresh
+   subprocess (``resource.getrusage`` of that process).
+
+Usage: ``.venv/bin/python benchmarks/bench_git.py [--commits 50000] [--repeat 3]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from collectors.git import LOG_ARGS, git_env
+from healthdash.collect import collect, git_source
+from healthdash.settings import Settings
+from healthdash.warehouse import reader
+
+ORGS = ["vendor-a.example", "vendor-b.example", "vendor-c.example", "cloudco.example", "telco.example",
+        "distro.example", "uni.example", "bank.example", "hoster.example", "chipmaker.example",
+        "gmail.com", "users.noreply.github.com"]
+TZ = ["+0000", "+0100", "+0200", "-0500", "-0800", "+0530", "+0800", "+0900", "-0300", "+1000"]
+WORDS = ("value result config request server client volume network image instance port quota "
+         "scheduler driver compute flavor tenant token policy handler return self none true "
+         "false raise error timeout retry").split()
+
+
+# -- building the synthetic repository ------------------------------------------
+class History:
+    """Generates a fast-import stream; file contents are tracked in memory."""
+
+    def __init__(self, seed: int = 42) -> None:
+        self.rng = random.Random(seed)
+        self.people = [(f"Dev {i:02d} {self.rng.choice(WORDS).title()}", f"dev{i:02d}@{ORGS[i % len(ORGS)]}",
+                        TZ[i % len(TZ)]) for i in range(60)]
+        self.files: dict[str, list[str] | bytes] = {}
+        self.mark = 0
+        self.when = 1_420_070_400        # 2015-01-01
+        self.serial = 0
+
+    def line(self) -> str:
+        rng = self.rng
+        words = rng.sample(WORDS, rng.randint(2, 6))
+        return f"{'    ' * rng.randint(0, 3)}{words[0]} = {words[1]}({', '.join(words[2:])})\n"
+
+    def new_text(self) -> list[str]:
+        return [self.line() for _ in range(self.rng.randint(15, 80))]
+
+    def edit(self, lines: list[str]) -> list[str]:
+        rng = self.rng
+        lines = list(lines)
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(lines) + 1)
+            kind = rng.random()
+            if kind < 0.45 and at < len(lines):
+                lines[at] = self.line()
+            elif kind < 0.85 or len(lines) < 10:
+                lines[at:at] = [self.line() for _ in range(rng.randint(1, 5))]
+            else:
+                del lines[at:at + rng.randint(1, 3)]
+        return lines
+
+    def changes(self, files: dict) -> tuple[list[tuple], dict]:
+        """File operations of one ordinary commit applied to ``files``."""
+        rng = self.rng
+        ops = []
+        paths = list(files)
+        roll = rng.random()
+        if roll < 0.05 or len(paths) < 50:
+            path = f"pkg{rng.randrange(30)}/mod_{self.serial}_{rng.randrange(1000)}.py"
+            files[path] = self.new_text()
+            ops.append(("M", path, files[path]))
+        elif roll < 0.06:
+            path = rng.choice(paths)
+            del files[path]
+            ops.append(("D", path))
+        elif roll < 0.07:
+            old = rng.choice([p for p in paths if p.endswith(".py")] or paths)
+            new = f"pkg{rng.randrange(30)}/moved_{self.serial}.py"
+            files[new] = files.pop(old)
+            ops.append(("R", old, new))
+            if rng.random() < 0.5 and isinstance(files[new], list):
+                files[new] = self.edit(files[new])
+                ops.append(("M", new, files[new]))
+        elif roll < 0.08:
+            path = f"assets/img{rng.randrange(40)}.png"
+            files[path] = b"\x89PNG\r\n\x1a\n\x00" + rng.randbytes(rng.randint(200, 2000))
+            ops.append(("M", path, files[path]))
+        text_paths = [p for p in paths if p in files and isinstance(files[p], list)]
+        for path in rng.sample(text_paths, min(len(text_paths), rng.randint(1, 4))):
+            files[path] = self.edit(files[path])
+            ops.append(("M", path, files[path]))
+        return ops, files
+
+    def commit(self, ref: str, ops: list[tuple], *, parent: int | None = None,
+               merge: int | None = None, subject: str | None = None) -> tuple[bytes, int]:
+        rng = self.rng
+        self.mark += 1
+        self.serial += 1
+        self.when += rng.randint(600, 5400)
+        name, email, tz = rng.choice(self.people)
+        body = subject or f"{rng.choice(WORDS).title()} {rng.choice(WORDS)} {rng.choice(WORDS)} handling"
+        body += f"\n\nSome explanation of change {self.serial}.\n\nChange-Id: I{rng.getrandbits(160):040x}\n"
+        if rng.random() < 0.1:
+            co_name, co_email, _ = rng.choice(self.people)
+            body += f"Co-Authored-By: {co_name} <{co_email}>\n"
+        body += f"Signed-off-by: {name} <{email}>\n"
+        out = [f"commit {ref}\nmark :{self.mark}\n",
+               f"author {name} <{email}> {self.when} {tz}\n",
+               f"committer {name} <{email}> {self.when + rng.randint(0, 86400)} {tz}\n"]
+        out.append(_data(body.encode()))
+        if parent is not None:
+            out.append(f"from :{parent}\n")
+        if merge is not None:
+            out.append(f"merge :{merge}\n")
+        for op in ops:
+            if op[0] == "D":
+                out.append(f"D {op[1]}\n")
+            elif op[0] == "R":
+                out.append(f"R {op[1]} {op[2]}\n")
+            else:
+                content = op[2] if isinstance(op[2], bytes) else "".join(op[2]).encode()
+                out.append(f"M 100644 inline {op[1]}\n")
+                out.append(_data(content))
+        out.append("\n")
+        return b"".join(part if isinstance(part, bytes) else part.encode() for part in out), self.mark
+
+    def stream(self, total: int):
+        """Yield fast-import chunks for ``total`` commits (merges included)."""
+        made, tip, half_tagged = 0, None, False
+        while made < total:
+            if tip is not None and self.rng.random() < 0.03 and total - made > 4:
+                chunk, tip, count = self.topic(tip)
+                yield chunk
+                made += count
+            else:
+                ops, self.files = self.changes(self.files)
+                chunk, tip = self.commit("refs/heads/main", ops)
+                yield chunk
+                made += 1
+            if made >= total // 2 and not half_tagged:
+                half_tagged = True
+                yield f"reset refs/tags/half\nfrom :{tip}\n\n".encode()
+
+    def topic(self, base: int) -> tuple[bytes, int, int]:
+        """2-3 commits on a topic branch, merged back with --no-ff semantics."""
+        files = dict(self.files)
+        chunks, touched, tip = [], {}, base
+        for index in range(self.rng.randint(2, 3)):
+            ops, files = self.changes(files)
+            ops = [op for op in ops if op[0] == "M"]      # no renames/deletes on topics
+            for op in ops:
+                touched[op[1]] = op
+            chunk, tip = self.commit("refs/heads/topic", ops, parent=base if index == 0 else None)
+            chunks.append(chunk)
+        merge_ops = [("M", path, files[path]) for path in touched]
+        chunk, merged = self.commit("refs/heads/main", merge_ops, merge=tip, subject="Merge topic branch")
+        chunks.append(chunk)
+        self.files = files
+        return b"".join(chunks), merged, len(chunks)
+
+
+def _data(content: bytes) -> bytes:
+    return b"data " + str(len(content)).encode() + b"\n" + content + b"\n"
+
+
+def build_repo(workdir: Path, commits: int) -> Path:
+    repo = workdir / f"synthetic-{commits}"
+    done = repo / "healthdash-bench-complete"
+    if done.exists():
+        return repo
+    shutil.rmtree(repo, ignore_errors=True)
+    subprocess.run(["git", "init", "-q", "--bare", "--initial-branch=main", str(repo)], check=True, env=git_env())
+    started = time.perf_counter()
+    proc = subprocess.Popen(["git", "-C", str(repo), "fast-import", "--quiet"], stdin=subprocess.PIPE, env=git_env())
+    for chunk in History().stream(commits):
+        proc.stdin.write(chunk)
+    proc.stdin.close()
+    if proc.wait() != 0:
+        sys.exit("git fast-import failed")
+    subprocess.run(["git", "-C", str(repo), "repack", "-adq"], check=True, env=git_env())
+    subprocess.run(["git", "-C", str(repo), "branch", "-D", "topic"], capture_output=True, env=git_env())
+    done.write_text("ok\n")
+    print(f"built {repo} in {time.perf_counter() - started:.1f}s", flush=True)
+    return repo
+
+
+# -- measuring ------------------------------------------------------------------
+def time_raw_log(repo: Path, rev: str = "main") -> float:
+    started = time.perf_counter()
+    with open(os.devnull, "wb") as sink:
+        subprocess.run(["git", "-C", str(repo), *LOG_ARGS, rev, "--"], stdout=sink, check=True, env=git_env())
+    return time.perf_counter() - started
+
+
+def time_collection(repo: Path, rev: str = "main", show_shape: bool = False) -> tuple[float, int]:
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(path=None, warehouse=Path(tmp) / "bench.duckdb")
+        started = time.perf_counter()
+        [result] = collect(settings, [git_source("synthetic", str(repo), branch=rev)])
+        elapsed = time.perf_counter() - started
+        if result.error:
+            sys.exit(f"collection failed: {result.error}")
+        with reader(settings.warehouse) as con:
+            commits = con.execute("SELECT count(*) FROM commits").fetchone()[0]
+            if show_shape:
+                print(shape(con), flush=True)
+    return elapsed, commits
+
+
+def shape(con) -> str:
+    """One line describing what the synthetic history contains."""
+    merges, authors, files, renames, binaries = con.execute(
+        "SELECT (SELECT count(*) FROM commits WHERE is_merge), "
+        "(SELECT count(DISTINCT author_email) FROM commits), count(*), "
+        "count(*) FILTER (WHERE old_path IS NOT NULL), count(*) FILTER (WHERE added IS NULL) "
+        "FROM commit_files").fetchone()
+    return (f"history: {merges} merges, {authors} authors, {files} file changes "
+            f"({renames} renames, {binaries} binary)")
+
+
+def child_measure(repo: str, rev: str) -> None:
+    """Subprocess entry: collect ``rev`` and print seconds, commits and peak RSS as JSON."""
+    elapsed, commits = time_collection(Path(repo), rev)
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": elapsed, "commits": commits, "peak_rss_mib": peak_kib / 1024}))
+
+
+def measure_in_child(repo: Path, rev: str) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--child", str(repo), rev],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--commits", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=3, help="best of N for each timing")
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "healthdash-bench-git")
+    parser.add_argument("--child", nargs=2, metavar=("REPO", "REV"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child_measure(*args.child)
+        return
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    repo = build_repo(args.workdir, args.commits)
+    raw = min(time_raw_log(repo) for _ in range(args.repeat))
+    runs = [time_collection(repo, show_shape=index == 0) for index in range(args.repeat)]
+    full, commits = min(runs)
+    print(f"commits:           {commits}")
+    print(f"raw git log:       {raw:7.2f} s  {commits / raw:8.0f} commits/s  (best of {args.repeat})")
+    print(f"full collection:   {full:7.2f} s  {commits / full:8.0f} commits/s  (best of {args.repeat})")
+    print(f"RATIO collection/raw git log: {full / raw:.2f}x (target <= 1.3x)")
+    half, whole = measure_in_child(repo, "half"), measure_in_child(repo, "main")
+    for label, row in (("half", half), ("whole", whole)):
+        print(f"peak RSS {label:5s}: {row['peak_rss_mib']:7.1f} MiB for {row['commits']} commits "
+              f"({row['seconds']:.2f} s)")
+
+
+if __name__ == "__main__":
+    main()
