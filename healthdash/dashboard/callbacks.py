@@ -15,15 +15,16 @@ router re-renders the page for the new query, whose charts then compute once.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 import dash
-from dash import MATCH, Input, Output, State, ctx as callback_ctx, no_update
+from dash import MATCH, Input, Output, State, ctx as callback_ctx, html, no_update
 
 from healthdash.dashboard import charts as registry
-from healthdash.dashboard.components import FILTER_IDS, chart_graph, frame_table, kpi_card, panel
+from healthdash.dashboard.components import FILTER_IDS, NAV_PAGES, chart_graph, frame_table, kpi_card, panel
 from healthdash.dashboard.data import Warehouse, friendly
 from healthdash.dashboard.status import data_view
 from healthdash.dashboard.figures import empty_figure, graph_config, is_present
@@ -50,6 +51,8 @@ def filters_from(search: str | None) -> Filters:
 
 
 def _error_view(err: Exception, *, present: bool = False):
+    if isinstance(err, FilterError):  # the banner above the page already explains it
+        return html.P("Not shown: the link's filters are invalid (see the message above).", className="note")
     if not isinstance(err, HealthdashError):
         log.exception("dashboard view failed", exc_info=err)
     title, message = friendly(err)
@@ -148,8 +151,8 @@ def sync_filters(search: str | None, values: dict[str, Any], from_url: bool):
     if from_url:
         try:
             return None, controls_from(filters_from(search)), ""
-        except FilterError as err:
-            return None, None, f"{err.message}. Fix or remove it in the address bar."
+        except FilterError:
+            return None, None, ""  # the status banner explains a bad link once
     try:
         query = parse_filters(_control_mapping(values, search), extra_keys=EXTRA_KEYS).to_query()
     except FilterError as err:
@@ -215,6 +218,19 @@ function(pathname, search) {
 }
 """
 
+_NAV_JS = """
+function(pathname, search) {
+    var paths = %s;
+    var query = search || '';
+    var hrefs = paths.map(function (p) { return p + query; });
+    var classes = paths.map(function (p) {
+        var here = p === '/' ? pathname === '/' : (pathname || '').indexOf(p) === 0;
+        return here ? 'nav-link active' : 'nav-link';
+    });
+    return hrefs.concat(classes);
+}
+"""
+
 _SVG_JS = """
 function(n, id) {
     if (!n) { return window.dash_clientside.no_update; }
@@ -237,6 +253,11 @@ def register_callbacks(app: dash.Dash, context: DashboardContext) -> None:
         lambda row_id, search: kpi_view(context, row_id["page"], search))
     app.callback(Output("app-status", "children"), Input("url", "pathname"), Input("url", "search"))(
         lambda pathname, search: status_view(context, pathname, search))
+    nav_paths = [path for _, _, path in NAV_PAGES]
+    app.clientside_callback(_NAV_JS % json.dumps(nav_paths),
+                            *[Output(f"nav-{name}", "href") for name, _, _ in NAV_PAGES],
+                            *[Output(f"nav-{name}", "className") for name, _, _ in NAV_PAGES],
+                            Input("url", "pathname"), Input("url", "search"))
     app.clientside_callback(_SHELL_MODE_JS, Output("app-shell", "className"),
                             Input("url", "pathname"), Input("url", "search"))
     app.callback(Output("data-body", "children"), Input("data-body", "id"))(lambda _id: data_view(context))

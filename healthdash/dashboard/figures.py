@@ -104,7 +104,7 @@ def apply_house_style(fig: go.Figure, *, present: bool = False) -> go.Figure:
         plot_bgcolor=COLORS["background"],
         hoverlabel={"font": {"family": FONT_FAMILY, "size": base}},
         legend={"orientation": "v", "yanchor": "top", "y": 1, "xanchor": "left", "x": 1.01,
-                "font": {"size": base - 1}, "bgcolor": "rgba(0,0,0,0)", "traceorder": "normal"},
+                "font": {"size": base - 1}, "bgcolor": "rgba(0,0,0,0)"},
         colorway=list(PALETTE),
         separators=".,",
     )
@@ -121,7 +121,8 @@ def graph_config(name: str, *, present: bool = False) -> dict[str, Any]:
         "displaylogo": False,
         "displayModeBar": "hover" if not present else False,
         "responsive": True,
-        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "toggleSpikelines"],
+        "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "toggleSpikelines",
+                                   "sendDataToCloud", "zoomIn2d", "zoomOut2d"],
         "toImageButtonOptions": {"format": "png", "filename": name, "width": EXPORT_WIDTH,
                                  "height": EXPORT_HEIGHT, "scale": 1},
     }
@@ -136,6 +137,19 @@ def empty_figure(message: str, *, present: bool = False) -> go.Figure:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     fig.update_layout(meta={"empty": True})
+    return fig
+
+
+def month_ticks(fig: go.Figure, values: list[Any]) -> go.Figure:
+    """Readable monthly ticks: every month on short spans, then quarters, halves, years."""
+    values = [v for v in values if v is not None]
+    if not values or not hasattr(values[0], "month"):
+        return fig
+    first, last = min(values), max(values)
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = 1 if months <= 12 else 3 if months <= 36 else 6 if months <= 72 else 12
+    fig.update_xaxes(dtick=f"M{step}", tickformat="%b %Y" if step < 12 else "%Y", ticklabelmode="instant",
+                     hoverformat="%b %Y")
     return fig
 
 
@@ -169,8 +183,8 @@ def area_over_time(*, x: str, y: str, series: str, y_title: str = "",
                 fillcolor=colors[name],
                 hovertemplate=f"%{{x|%b %Y}}<br>{name}: %{{y:,}}<extra></extra>",
             ))
-        fig.update_layout(hovermode="x unified", yaxis_title=y_title)
-        fig.update_xaxes(tickformat="%b %Y")
+        fig.update_layout(hovermode="x unified", yaxis_title=y_title, legend_traceorder="reversed")
+        month_ticks(fig, df[x].to_list())
         return apply_house_style(fig, present=present)
 
     return build
@@ -199,6 +213,7 @@ def line_over_time(*, x: str, y: str, series: str | None = None, y_title: str = 
         fig.update_layout(hovermode="x unified", yaxis_title=y_title, showlegend=series is not None)
         if percent:
             fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+        month_ticks(fig, df[x].to_list())
         return apply_house_style(fig, present=present)
 
     return build

@@ -1,0 +1,148 @@
+"""Real headless Chromium against the served dashboard (the fixture warehouse).
+
+Starts ``create_app`` with werkzeug's ``make_server`` on a free local port in a
+thread, drives ``/usr/bin/chromium`` through selenium and chromedriver, and
+checks what a user sees: the Participation chart with its traces, the CSV the
+"Download CSV" button saves, and the URL query string following a filter
+change.  Screenshots of every page go to ``screenshots/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import threading
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
+
+if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+    pytest.skip("chromium / chromedriver not installed", allow_module_level=True)
+
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from werkzeug.serving import make_server  # noqa: E402
+
+from healthdash.dashboard.app import create_app  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def served(participation_warehouse):
+    app = create_app(warehouse=participation_warehouse)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    downloads = tmp_path_factory.mktemp("downloads")
+    profile = tmp_path_factory.mktemp("profile")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-dev-shm-usage", "--no-first-run", "--disable-component-update", "--disable-sync",
+                 f"--user-data-dir={profile}", "--window-size=1600,1000"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {
+        "download.default_directory": str(downloads), "download.prompt_for_download": False,
+        "download.directory_upgrade": True, "safebrowsing.enabled": False})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_window_size(1600, 1000)
+    driver.downloads = downloads
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def _wait(driver, predicate, timeout=20):
+    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(lambda d: predicate(d))
+
+
+def _traces(driver, chart: str) -> int:
+    return driver.execute_script(
+        "var g = document.querySelector('#card-' + arguments[0] + ' .js-plotly-plot');"
+        "return g && g.data ? g.data.length : 0;", chart)
+
+
+def _trace_names(driver, chart: str) -> list[str]:
+    return driver.execute_script(
+        "var g = document.querySelector('#card-' + arguments[0] + ' .js-plotly-plot');"
+        "return g.data.map(function (t) { return t.name; });", chart)
+
+
+def _query(driver) -> dict[str, list[str]]:
+    return parse_qs(urlparse(driver.current_url).query)
+
+
+def test_participation_chart_and_csv_download(served, browser):
+    browser.get(f"{served}/participation?team=compute")
+    _wait(browser, lambda d: _traces(d, "commits-by-org") > 0)
+    # team=compute: Acme, Globex, Independent and Initech commit there (see conftest arithmetic).
+    assert sorted(_trace_names(browser, "commits-by-org")) == ["Acme", "Globex", "Independent", "Initech"]
+    kpis = _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#kpi-participation-contributors .kpi-value"))
+    assert kpis[0].text == "5"
+
+    browser.find_element(By.CSS_SELECTOR, "#card-commits-by-org button.btn").click()
+    target = browser.downloads / "commits-by-org.csv"
+    _wait(browser, lambda d: target.exists() and target.stat().st_size > 0)
+    rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8"))))
+    # 3 months (Jan-Mar 2024) x 4 organisations, zero-filled; compute team commits per org:
+    # Acme 2+1+0, Globex 1+0+2, Independent 0+1+0, Initech 0+0+1 = 8 commits.
+    assert len(rows) == 12
+    totals: dict[str, int] = {}
+    for row in rows:
+        totals[row["org"]] = totals.get(row["org"], 0) + int(row["commits"])
+    assert totals == {"Acme": 3, "Globex": 3, "Independent": 1, "Initech": 1}
+    browser.save_screenshot(str(SCREENSHOTS / "participation-team-compute.png"))
+
+
+def test_filter_change_updates_url_and_link_restores_it(served, browser):
+    browser.get(f"{served}/participation?team=compute")
+    _wait(browser, lambda d: _traces(d, "commits-by-org") > 0)
+    # The team dropdown shows the value the URL set.
+    _wait(browser, lambda d: "compute" in d.find_element(By.ID, "filter-team").text)
+    # Tick "include bots": the URL gains bots=1 and keeps team=compute.
+    browser.find_element(By.CSS_SELECTOR, "#filter-bots input[type=checkbox]").click()
+    _wait(browser, lambda d: _query(d).get("bots") == ["1"])
+    assert _query(browser)["team"] == ["compute"]
+    # The page re-renders for the new query: the bot's commit (Independent, March) now counts.
+    _wait(browser, lambda d: _traces(d, "commits-by-org") > 0)
+    copied = browser.current_url
+    browser.get(f"{served}/")
+    browser.get(copied)
+    _wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#filter-bots input[type=checkbox]").is_selected())
+    assert _query(browser) == {"team": ["compute"], "bots": ["1"]}
+
+
+def test_every_page_renders_without_errors(served, browser):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    pages = ["/", "/participation", "/quality", "/security", "/commonality", "/consistency", "/data",
+             "/embed/commits-by-org?present=1", "/embed/top-organisations", "/no-such-page",
+             "/participation?start=not-a-date"]
+    for path in pages:
+        browser.get(served + path)
+        time.sleep(0.3)
+        _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#_pages_content > *"))
+        _wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"))
+        time.sleep(0.5)
+        body = browser.find_element(By.TAG_NAME, "body").text
+        assert "Traceback" not in body and "Error" not in body.split("\n")[0]
+        name = path.strip("/").replace("/", "_").replace("?", "_").replace("=", "-") or "overview"
+        browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+    # The bad date in the last URL is reported in one friendly sentence.
+    assert "is not a date like" in browser.find_element(By.TAG_NAME, "body").text
