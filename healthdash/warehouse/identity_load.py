@@ -204,6 +204,8 @@ def rebuild_people(con: duckdb.DuckDBPyConnection, settings=None) -> list[str]:
     con.execute("BEGIN TRANSACTION")
     try:
         problems = refresh_inputs(con, settings) if settings is not None else []
+        if not con.execute("SELECT count(*) FROM public_mail_domains").fetchall()[0][0]:
+            _insert(con, "public_mail_domains", pl.DataFrame({"domain": list(PUBLIC_MAIL_DOMAINS)}))
         _rebuild(con)
         con.execute("COMMIT")
     except Exception:

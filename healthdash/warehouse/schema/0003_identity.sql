@@ -164,8 +164,7 @@ attributed AS (
                 WHEN bp.org IS NOT NULL THEN 'affiliation period'
                 WHEN pm.email_domain IS NOT NULL THEN 'public mail provider'
                 WHEN bd.org IS NOT NULL THEN 'email domain'
-                WHEN ev.email_domain IS NULL THEN 'no email: default'
-                ELSE 'unknown domain: default' END                                         AS org_rule,
+                ELSE 'no match: ' || lower(u.org) END                                      AS org_rule,
            CASE WHEN bp.org IS NOT NULL THEN bp.detail
                 WHEN pm.email_domain IS NOT NULL THEN 'public mail provider: ' || ev.email_domain
                 WHEN bd.org IS NOT NULL THEN bd.detail
