@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
+import sys
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 from pathlib import Path
@@ -206,8 +208,13 @@ def test_commit_records_match_the_repositories(built):
 
 
 def test_same_seed_gives_identical_repositories_and_config(tmp_path, built):
-    config, commits = built
-    again = build(tmp_path / "demo", scale=SCALE, collect=False, parts=[git_part])
+    """A build in another process (other hash seed) writes the same shas and the same config."""
+    config, _ = built
+    script = ("import sys; from healthdash.demo import build; from healthdash.demo.git_history import git_part; "
+              f"build(sys.argv[1], scale={SCALE}, collect=False, parts=[git_part])")
+    subprocess.run([sys.executable, "-c", script, str(tmp_path / "demo")], check=True,
+                   env={**os.environ, "PYTHONHASHSEED": "4242"})
+    again = tmp_path / "demo" / "healthdash.toml"
     assert again.read_text().replace(str(again.parent), "") == config.read_text().replace(str(config.parent), "")
     for repo in ("nimbus", "common.config", "meshnet"):
         assert _git(again.parent / "git" / repo, "rev-parse", "HEAD") == \
@@ -306,13 +313,15 @@ def test_warehouse_holds_every_commit_and_the_expected_organisations(built, comm
 
 
 @pytest.mark.skipif(not HAS_GIT_COLLECTOR, reason="collectors.git not written yet")
-def test_rebuilding_replaces_the_warehouse_without_duplicates(tmp_path):
+def test_rebuilding_with_every_registered_part_replaces_the_warehouse_without_duplicates(tmp_path):
+    """The end-to-end check: all of PARTS, collected twice into the same place."""
     demo_dir = tmp_path / "data" / "demo"
-    config = build(demo_dir, scale=0.05, parts=[git_part])
+    config = build(demo_dir, scale=0.05)
     warehouse = load_settings(config).warehouse
     with duckdb.connect(str(warehouse), read_only=True) as con:
         first = con.execute("SELECT count(*), count(DISTINCT sha) FROM commits").fetchone()
-    build(demo_dir, scale=0.05, parts=[git_part])
+        assert first[0] > 0
+    build(demo_dir, scale=0.05)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*), count(DISTINCT sha) FROM commits").fetchone() == first
 

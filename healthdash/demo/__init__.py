@@ -9,6 +9,7 @@ for how to add a part.
 
 from healthdash.demo.build import PARTS, DemoContext, build
 from healthdash.demo.community import Community, generate
+from healthdash.demo.git_history import CommitRecord
 from healthdash.demo.server import DemoServer
 
-__all__ = ["PARTS", "Community", "DemoContext", "DemoServer", "build", "generate"]
+__all__ = ["PARTS", "CommitRecord", "Community", "DemoContext", "DemoServer", "build", "generate"]

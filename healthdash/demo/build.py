@@ -145,7 +145,8 @@ def _collect(config_path: Path, reporter) -> None:
 
 def _header(seed: int, scale: float) -> str:
     return (f"# healthdash demo community (seed {seed}, scale {scale}), written by `healthdash demo`.\n"
-            "# Regenerated on every build: edit a copy, not this file.\n\n")
+            "# Regenerated on every build: edit a copy, not this file.  HTTP sources point at the\n"
+            "# build's temporary local server: re-run `healthdash demo` to collect them again.\n\n")
 
 
 def _fresh_directory(demo_dir: Path) -> None:

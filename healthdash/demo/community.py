@@ -129,6 +129,7 @@ class Person:
     affiliations: list[Affiliation] = field(default_factory=list)
     also_teams: tuple[str, ...] = ()
     is_bot: bool = False
+    account_id: int = 0              # stable numeric id for review/bug trackers (Gerrit, Launchpad)
 
     def active_on(self, day: date) -> bool:
         return self.joined <= day and (self.left is None or day < self.left)
@@ -154,8 +155,8 @@ class Person:
         return self.emails[-1].address
 
     def changes_employer(self) -> bool:
-        return len({a.org for a in self.affiliations}) > 1 or (
-            bool(self.affiliations) and any(a.valid_to or a.valid_from for a in self.affiliations))
+        """True when the person's organisation changes on some date during the history."""
+        return any(a.valid_to or a.valid_from for a in self.affiliations)
 
 
 @dataclass
@@ -321,6 +322,8 @@ def generate(seed: int = 2026) -> Community:
     _add_second_emails(rng, people)
     _add_misconfigured_email(people)
     people += _bots()
+    for number, person in enumerate(people):
+        person.account_id = 1000 + number
     return Community(seed=seed, start=START_DATE, end=END_DATE, orgs=orgs, teams=teams,
                      projects=projects, repos=repos, people=people, cycles=release_cycles())
 
