@@ -20,6 +20,7 @@ keeps draining git's pipe while batches are being loaded.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import queue
 import re
@@ -64,12 +65,13 @@ def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batc
     size = int(spec.options.get("batch_commits") or BATCH_COMMITS)
     fetched_at = utc_now()
     parser = LogParser(lambda name, email: identity_id("git", email=email, name=name))
-    for text in stream_log(path, revs):
-        for commits in parser.feed(text, size):
-            yield Batch(parser.take_frames(repo, spec.source_id, fetched_at), replace=replace)
-            replace = {}
-            if progress is not None:
-                progress(advance=commits)
+    with contextlib.closing(stream_log(path, revs)) as chunks:   # stops git if we are abandoned
+        for text in chunks:
+            for commits in parser.feed(text, size):
+                yield Batch(parser.take_frames(repo, spec.source_id, fetched_at), replace=replace)
+                replace = {}
+                if progress is not None:
+                    progress(advance=commits)
     parser.close()
     commits = parser.commits
     yield Batch(parser.take_frames(repo, spec.source_id, fetched_at), cursor=head, replace=replace)

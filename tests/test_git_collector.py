@@ -8,6 +8,7 @@ was actually read from git.
 from __future__ import annotations
 
 import subprocess
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -231,6 +232,29 @@ def test_rewritten_history_is_rescanned_and_the_dropped_commit_disappears(tmp_pa
     assert counts(tmp_path)["commit_files"] == 4
     assert run(tmp_path, repo, name="rw").rows == 0
     assert counts(tmp_path)["commits"] == 4
+
+
+def test_unknown_cursor_means_a_full_rescan(history_repo):
+    batches = list(git_collect(git_source("engine", str(history_repo)), "0" * 40))
+    assert batches[0].replace == {"commits": {"repo": "engine"}, "commit_files": {"repo": "engine"}}
+    assert sum(b.frames["commits"].height for b in batches) == 5
+
+
+def test_abandoning_the_generator_stops_git(history_repo):
+    spec = SourceSpec("git", "git:engine", str(history_repo), {"repo": "engine", "batch_commits": 1})
+    threads = threading.active_count()
+    batches = git_collect(spec, None)
+    first = next(batches)
+    assert first.frames["commits"].height == 1
+    assert _children()      # git, running or exited but not yet reaped
+    batches.close()     # the runner stops early (e.g. a load failed): nothing left behind
+    assert threading.active_count() == threads
+    assert _children() == []        # git killed or finished, and reaped (no zombie)
+
+
+def _children() -> list[str]:
+    own = Path(f"/proc/self/task/{threading.get_native_id()}/children")
+    return own.read_text().split() if own.exists() else []
 
 
 def test_batches_split_by_size_keep_each_commit_whole(tmp_path, history_repo):
