@@ -31,6 +31,7 @@ from healthdash.dashboard.figures import empty_figure, graph_config, is_present
 from healthdash.errors import FilterError, HealthdashError
 from healthdash.export import csv_text
 from healthdash.metrics import Filters, parse_filters
+from healthdash.metrics.cycles import resolve_cycle
 from healthdash.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -168,9 +169,14 @@ def status_view(context: DashboardContext, pathname: str | None, search: str | N
     if (pathname or "").startswith("/embed"):
         return None
     try:
-        filters_from(search)
+        filters = filters_from(search)
+        if filters.cycle:
+            with context.warehouse.cursor() as cur:
+                resolve_cycle(cur, filters)
     except FilterError as err:
         return panel("This link has a filter healthdash cannot use", err.message, kind="warn")
+    except HealthdashError:
+        pass  # no warehouse: said below
     try:
         version, expected = context.warehouse.schema_status()
         if version < expected:

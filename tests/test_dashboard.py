@@ -1,0 +1,215 @@
+"""Dashboard: app wiring, callbacks called directly and over HTTP, friendly states.
+
+Numbers are checked against the conftest fixture (arithmetic in
+tests/test_participation_metrics.py): team=compute has 8 non-merge human
+commits, Acme 3, Globex 3, Independent 1, Initech 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime, timezone
+
+import dash
+import polars as pl
+import pytest
+from dash import dcc
+
+from healthdash.dashboard import callbacks as cb
+from healthdash.dashboard import charts as registry
+from healthdash.dashboard.app import ASSETS_DIR, create_app
+from healthdash.dashboard.data import Warehouse
+from healthdash.dashboard.status import data_view
+from healthdash.export import csv_text
+from healthdash.settings import Settings
+from healthdash.warehouse import load, writer
+
+
+def _context(path) -> cb.DashboardContext:
+    return cb.DashboardContext(Settings(path=None, warehouse=path), Warehouse(path))
+
+
+def _text(component) -> str:
+    """All text inside a Dash component tree."""
+    if component is None:
+        return ""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return " ".join(_text(c) for c in component)
+    return _text(getattr(component, "children", None))
+
+
+@pytest.fixture(scope="module")
+def app(participation_warehouse):
+    return create_app(warehouse=participation_warehouse)
+
+
+@pytest.fixture()
+def context(participation_warehouse):
+    return _context(participation_warehouse)
+
+
+def test_app_registers_every_page_and_serves_its_stylesheet(app):
+    paths = {page["path"] for page in dash.page_registry.values()}
+    assert {"/", "/participation", "/quality", "/security", "/commonality", "/consistency", "/data",
+            "/404"} <= paths
+    assert any(page.get("path_template") == "/embed/<chart>" for page in dash.page_registry.values())
+    client = app.server.test_client()
+    assert client.get("/participation?team=compute").status_code == 200
+    css = client.get("/assets/healthdash.css")
+    assert css.status_code == 200 and b".chart-card" in css.data
+    assert (ASSETS_DIR / "healthdash.css").exists()
+
+
+def _post(app, output_key, output_id, prop, inputs, state):
+    payload = {"output": output_key, "outputs": {"id": output_id, "property": prop},
+               "inputs": inputs, "state": state, "changedPropIds": []}
+    return app.server.test_client().post("/_dash-update-component", json=payload)
+
+
+def test_chart_callback_over_http_returns_the_plotted_figure(app):
+    body = {"name": "commits-by-org", "type": "chart-body"}
+    response = _post(app, '{"name":["MATCH"],"type":"chart-body"}.children', body, "children",
+                     [{"id": body, "property": "id", "value": body}],
+                     [{"id": "url", "property": "search", "value": "?team=compute"}])
+    assert response.status_code == 200
+    graph = response.get_json()["response"][json.dumps(body, separators=(",", ":"))]["children"]
+    traces = graph["props"]["figure"]["data"]
+    totals = {t["name"]: sum(t["y"]) for t in traces}
+    assert totals == {"Acme": 3, "Globex": 3, "Independent": 1, "Initech": 1}
+
+
+def test_csv_is_exactly_the_plotted_frame(context):
+    graph = cb.chart_view(context, "commits-by-org", "?team=compute")
+    assert isinstance(graph, dcc.Graph)
+    plotted = {(t.name, str(x)[:10]): y for t in graph.figure.data for x, y in zip(t.x, t.y)}
+    download = cb.chart_csv(context, "commits-by-org", "?team=compute")
+    assert download["filename"] == "commits-by-org.csv" and download["type"] == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(download["content"])))
+    assert {(r["org"], r["month"]): int(r["commits"]) for r in rows} == plotted
+    # ... and it is the metric frame itself, through the one CSV writer.
+    chart = registry.load_all()["commits-by-org"]
+    frame = context.warehouse.frame(chart.name, chart.metric, cb.filters_from("?team=compute"))
+    assert download["content"] == csv_text(frame)
+
+
+def test_top_organisations_bar_labels_value_and_share(context):
+    graph = cb.chart_view(context, "top-organisations", "")
+    bar = graph.figure.data[0]
+    # 13 contributions: Acme 5 (38%), Globex 4 (31%), Initech 3 (23%), Independent 1 (8%).
+    assert list(bar.y) == ["Acme", "Globex", "Initech", "Independent"]
+    assert list(bar.text) == ["5 (38%)", "4 (31%)", "3 (23%)", "1 (8%)"]
+
+
+def test_kpis_are_formatted_from_one_summary_row(context):
+    cards = cb.kpi_view(context, "participation", "?team=compute")
+    text = {card.id: _text(card) for card in cards}
+    # compute: 10 contributions (8 commits + merged change + +2); 5 people; Acme 4 = 40%; carol 1 = 10%.
+    assert text["kpi-participation-contributors"].startswith("5 Contributors")
+    assert text["kpi-participation-organisations"].startswith("3 Organisations")
+    assert text["kpi-participation-top-org-share"] == "40% Top organisation share Acme"
+    assert text["kpi-participation-independent-share"].startswith("10%")
+
+
+def test_bad_filter_gives_one_friendly_sentence(context):
+    status = cb.status_view(context, "/participation", "?start=yesterday")
+    assert "start='yesterday' is not a date" in _text(status)
+    note = cb.chart_view(context, "commits-by-org", "?start=yesterday")
+    assert "filters are invalid" in _text(note)
+    assert "kind='nonsense' is not one of" in _text(cb.status_view(context, "/", "?kind=nonsense"))
+    with pytest.raises(Exception, match="not a date"):
+        cb.chart_csv(context, "commits-by-org", "?start=yesterday")
+
+
+def test_unknown_cycle_and_unknown_chart_are_friendly(context):
+    assert "unknown release cycle 'nope'" in _text(cb.status_view(context, "/participation", "?cycle=nope"))
+    assert "filters are invalid" in _text(cb.chart_view(context, "commits-by-org", "?cycle=nope"))
+    assert "no chart called 'nope'" in _text(cb.chart_view(context, "nope", ""))
+
+
+def test_empty_filter_result_shows_the_charts_message(context):
+    graph = cb.chart_view(context, "commits-by-org", "?org=Nobody")
+    assert graph.figure.layout.meta == {"empty": True}
+    assert graph.figure.layout.annotations[0].text == "No commits for these filters."
+
+
+def test_missing_warehouse_is_a_friendly_state(tmp_path):
+    context = _context(tmp_path / "nothing.duckdb")
+    assert "No data yet" in _text(cb.status_view(context, "/", ""))
+    view = cb.chart_view(context, "commits-by-org", "")
+    assert "no data collected yet" in _text(view) and "healthdash collect" in _text(view)
+    assert "healthdash collect" in _text(data_view(context.warehouse))
+    assert cb.choices(context) == {"team": [], "project": [], "repo": [], "org": [], "cycle": []}
+
+
+def test_empty_warehouse_says_nothing_was_collected(empty_warehouse):
+    context = _context(empty_warehouse)
+    assert "No data collected yet" in _text(cb.status_view(context, "/participation", ""))
+    assert cb.chart_view(context, "top-organisations", "").figure.layout.meta == {"empty": True}
+
+
+def test_filters_sync_both_ways():
+    # URL -> controls.
+    search, controls, error = cb.sync_filters("?team=compute&bots=1&start=2024-02-01", {}, from_url=True)
+    assert search is None and error == ""
+    assert controls["team"] == ["compute"] and controls["bots"] == ["1"] and controls["start"] == "2024-02-01"
+    # Controls -> URL, keeping present=1 from the current URL.
+    values = {"team": ["compute", "storage"], "kind": ["commit"], "start": "2024-01-01T00:00:00", "bots": []}
+    search, controls, error = cb.sync_filters("?present=1", values, from_url=False)
+    assert controls is None and error == ""
+    assert search == "?team=compute&team=storage&kind=commit&start=2024-01-01&present=1"
+    # No change -> leave the URL alone (no loop).
+    assert cb.sync_filters(search, values, from_url=False)[0] is None
+    # A bad control value is reported, the URL untouched.
+    bad = cb.sync_filters("", {"start": "2024-03-01", "end": "2024-01-01"}, from_url=False)
+    assert bad[0] is None and "after end" in bad[2]
+
+
+def test_warehouse_reopens_when_a_collection_swaps_the_file(tmp_path):
+    from conftest import PARTICIPATION_FIXTURE, build_warehouse
+
+    path = build_warehouse(tmp_path / "swap.duckdb", PARTICIPATION_FIXTURE)
+    context = _context(path)
+    assert cb.kpi_view(context, "participation", "")[0].children[0].children == "5"
+    when = datetime(2024, 3, 30, 12, tzinfo=timezone.utc)
+    with writer(path) as con:  # a new person commits: staging copy swapped in atomically
+        load.upsert(con, "identities", pl.DataFrame({"identity_id": ["git:frank"], "source": ["git"],
+                                                     "email": ["frank@initech.com"]}))
+        load.upsert(con, "commits", pl.DataFrame({
+            "repo": ["swift"], "sha": ["f" * 40], "is_merge": [False], "author_identity": ["git:frank"],
+            "author_date": [when], "committer_identity": ["git:frank"], "commit_date": [when]}))
+    assert cb.kpi_view(context, "participation", "")[0].children[0].children == "6"
+
+
+def test_data_page_lists_sources_and_highlights_errors(tmp_path):
+    from conftest import PARTICIPATION_FIXTURE, build_warehouse
+
+    path = build_warehouse(tmp_path / "src.duckdb", {**PARTICIPATION_FIXTURE, "sources": pl.DataFrame({
+        "source_id": ["git:nova", "gerrit:review"], "kind": ["git", "gerrit"],
+        "location": ["/src/nova", "https://review.example.org"],
+        "last_error": [None, "HTTP 503 from review.example.org"], "rows_loaded": [12, 0]})})
+    view = data_view(Warehouse(path))
+    table = next(c for c in view.children if getattr(c, "id", None) == "data-sources")
+    assert [r["source"] for r in table.data] == ["gerrit:review", "git:nova"]
+    assert table.data[0]["last_error"] == "HTTP 503 from review.example.org"
+    assert table.style_data_conditional  # rows with an error are highlighted
+    assert "1 with errors" in _text(view)
+    counts = next(c for c in view.children if getattr(c, "id", None) == "data-counts")
+    assert {r["table"]: r["rows"] for r in counts.data}["commits"] == 13
+
+
+def test_embed_page_layout_and_unknown_chart(app):
+    embed = dash.page_registry["healthdash.dashboard.pages.embed"]["layout"]
+    assert "no chart called 'nope'" in _text(embed(chart="nope"))
+    assert embed(chart="commits-by-org", present="1").children[0] is None  # no title when presenting
+    assert cb.embed_href("commits-by-org", "?team=compute") == "/embed/commits-by-org?team=compute"
+
+
+def test_area_page_without_charts_says_what_brings_them(app):
+    layout = dash.page_registry["healthdash.dashboard.pages.consistency"]["layout"]
+    if registry.for_page("consistency"):
+        pytest.skip("consistency charts are registered in this tree")
+    assert "arrive with the repository checks" in _text(layout())

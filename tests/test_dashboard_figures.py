@@ -1,0 +1,75 @@
+"""House style: stable organisation colours, fixed greys, empty states, presentation mode."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+
+import polars as pl
+
+from healthdash.dashboard import figures as fg
+from healthdash.metrics import parse_filters
+
+MONTHLY = pl.DataFrame({
+    "month": [date(2024, 1, 1), date(2024, 1, 1), date(2024, 2, 1), date(2024, 2, 1), date(2024, 2, 1)],
+    "org": ["Acme", "Others", "Acme", "Independent", "Globex"],
+    "commits": [3, 1, 2, 1, 5],
+})
+
+
+def test_an_organisation_keeps_its_colour_across_charts():
+    alone = fg.color_map(["Acme"])["Acme"]
+    with_others = fg.color_map(["Globex", "Acme", "Initech"])
+    assert alone == fg.org_color("Acme")
+    if fg.org_color("Globex") != fg.org_color("Acme"):  # no hash collision: same colour everywhere
+        assert with_others["Acme"] == alone
+
+
+def test_colours_in_one_figure_are_distinct_and_fixed_categories_grey():
+    names = [f"Org {i}" for i in range(15)] + ["Others", "Independent"]
+    colors = fg.color_map(names)
+    named = [colors[n] for n in names[:15]]
+    assert len(set(named)) == 15
+    assert colors["Others"] == fg.FIXED_COLORS["Others"]
+    assert colors["Independent"] == fg.FIXED_COLORS["Independent"]
+    assert fg.FIXED_COLORS["Others"] not in named and fg.FIXED_COLORS["Independent"] not in named
+
+
+def test_stacked_area_orders_biggest_first_and_fixed_categories_last():
+    fig = fg.area_over_time(x="month", y="commits", series="org")(MONTHLY, None)
+    # Totals: Globex 5, Acme 5 (tie -> by name: Acme first), Independent 1, Others 1 (fixed, last).
+    assert [t.name for t in fig.data] == ["Acme", "Globex", "Independent", "Others"]
+    assert all(t.stackgroup == "one" for t in fig.data)
+    assert fig.data[3].fillcolor == fg.FIXED_COLORS["Others"]
+    assert fig.layout.xaxis.dtick == "M1"
+
+
+def test_month_ticks_thin_out_on_long_spans():
+    long = pl.DataFrame({"month": [date(2015, 1, 1), date(2024, 12, 1)], "v": [1, 2]})
+    fig = fg.line_over_time(x="month", y="v")(long, None)
+    assert fig.layout.xaxis.dtick == "M12"
+
+
+def test_empty_frame_gives_the_message_not_an_error():
+    fig = fg.bar_top(label="org", value="n", empty="Nothing here.")(pl.DataFrame({"org": [], "n": []}), None)
+    assert fig.layout.annotations[0].text == "Nothing here."
+    assert fig.layout.xaxis.visible is False
+
+
+def test_presentation_mode_uses_large_type_and_slide_sized_exports():
+    present = parse_filters("present=1", extra_keys=("present",))
+    assert fg.is_present(present) and not fg.is_present(parse_filters(""))
+    big = fg.area_over_time(x="month", y="commits", series="org")(MONTHLY, present)
+    small = fg.area_over_time(x="month", y="commits", series="org")(MONTHLY, None)
+    assert big.layout.font.size > small.layout.font.size >= 12
+    config = fg.graph_config("commits-by-org", present=True)
+    assert config["toImageButtonOptions"]["width"] == 1600 and config["toImageButtonOptions"]["height"] == 900
+    assert config["displayModeBar"] is False
+
+
+def test_figures_and_charts_do_not_import_dash():
+    code = ("import sys; import healthdash.dashboard.figures, healthdash.dashboard.charts as c; c.load_all(); "
+            "print('dash' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
