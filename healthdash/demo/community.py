@@ -21,6 +21,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from healthdash.demo.names import FIRST_NAMES, LAST_NAMES
+
 #: The demo's "today": every date is computed from here, never from the clock.
 END_DATE = date(2026, 10, 31)
 START_DATE = date(2024, 1, 1)
@@ -281,25 +283,6 @@ _REPOS = [
 #: people per team (bots come on top)
 TEAM_SIZES = {"Compute": 34, "Storage": 24, "Networking": 28, "Shared libraries": 30}
 
-FIRST_NAMES = [
-    "Amara", "Bjorn", "Chiara", "Dmitri", "Elif", "Farid", "Greta", "Hiroshi", "Ingrid", "Javier",
-    "Keiko", "Lars", "Mei", "Nikhil", "Olga", "Pavel", "Qiang", "Rosa", "Sanjay", "Tamar", "Ugo",
-    "Valentina", "Wei", "Ximena", "Yusuf", "Zofia", "Aidan", "Beatriz", "Chen", "Deepa", "Emeka",
-    "Fatima", "Gabriel", "Hana", "Ivan", "Jun", "Kwame", "Lucia", "Mateo", "Nadia", "Oren", "Priya",
-    "Rafael", "Sakura", "Tomasz", "Uma", "Viktor", "Wanjiru", "Yara", "Zhang", "Anders", "Bilal",
-    "Camille", "Diego", "Eun-ji", "Florian", "Gustavo", "Helena", "Isaac", "Jana", "Karim", "Leila",
-    "Marek", "Noor", "Oscar", "Paula", "Ravi", "Sofia", "Takeshi", "Ulrike", "Vera", "Sean",
-]
-LAST_NAMES = [
-    "Okafor", "Lindqvist", "Rossi", "Volkov", "Yilmaz", "Haddad", "Schmidt", "Tanaka", "Berg",
-    "Moreno", "Sato", "Nielsen", "Lin", "Sharma", "Ivanova", "Novak", "Zhou", "Garcia", "Patel",
-    "Cohen", "Bianchi", "Costa", "Wang", "Herrera", "Demir", "Kowalska", "Murphy", "Almeida",
-    "Liu", "Iyer", "Eze", "Rahman", "Dubois", "Kim", "Petrov", "Nakamura", "Mensah", "Ferrari",
-    "Ortiz", "Hassan", "Levi", "Reddy", "Santos", "Yamamoto", "Wojcik", "Kapoor", "Horvath",
-    "Kariuki", "Aziz", "Fischer", "Jansen", "Malik", "Laurent", "Ramos", "Park", "Keller",
-    "Mendes", "Vogel", "Abbott", "Novotna", "Benali", "Kowalczyk", "Meyer", "Rao", "Silva",
-    "Takahashi", "Weber", "Popescu", "Quinn", "Byrne",
-]
 TIMEZONES = [0, 60, 60, 120, -300, -300, -240, -420, 330, 480, 540, 60, 0, -180, 120, 480]
 ROLES = [("core", 0.15), ("regular", 0.35), ("occasional", 0.25), ("drive-by", 0.25)]
 
