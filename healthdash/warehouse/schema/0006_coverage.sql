@@ -73,3 +73,12 @@ WHERE (f_teams IS NULL OR list_contains(f_teams, team))
   AND (f_repos IS NULL OR list_contains(f_repos, repo))
   AND (f_start IS NULL OR measured_at >= CAST(f_start AS TIMESTAMPTZ))
   AND (f_end IS NULL OR measured_at < CAST(f_end AS TIMESTAMPTZ) + INTERVAL 1 DAY);
+
+-- A path is a test file when a folder is named tests/test/testing/spec/__tests__
+-- or the file name follows a test convention (test_x.py, x_test.go, x.test.js,
+-- x.spec.ts, FooTest.java, conftest.py).  One definition for every metric that
+-- asks "how much of the change is tests" (quality, strategic contributions).
+CREATE MACRO is_test_path(p) AS
+    regexp_matches(lower(p), '(^|/)(tests?|testing|specs?|__tests__|__mocks__)/'
+        || '|(^|/)(test_[^/]*|[^/]*_tests?\.[^/.]+|[^/]*\.(test|spec)\.[^/.]+|conftest\.py)$')
+    OR regexp_matches(p, '(^|/)[^/]*Tests?\.(java|kt|scala|cs|php)$');

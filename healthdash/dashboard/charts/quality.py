@@ -1,0 +1,181 @@
+"""Quality page charts and KPIs from coverage reports and commit file changes (issue 6).
+
+Registers entries tying :mod:`healthdash.metrics.quality` to figure builders;
+the Quality page, CSV downloads, embeds and ``healthdash export`` read them.
+Builders are pure ``(df, filters) -> go.Figure`` functions in the house style
+of :mod:`healthdash.dashboard.figures`; no Dash import here.  The review and
+bug charts of the same page are registered by their own area modules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from healthdash.dashboard.charts import Chart, Kpi, register, register_kpi
+from healthdash.dashboard.figures import COLORS, apply_house_style, empty_figure, is_present, line_over_time
+from healthdash.metrics import quality
+
+#: Coverage at or above GOOD is green, at or above FAIR amber, below it red.
+GOOD, FAIR = 0.80, 0.60
+NO_COVERAGE = "No coverage reports collected for these filters yet."
+
+
+def coverage_color(value: float | None) -> str:
+    if value is None:
+        return COLORS["neutral"]
+    return COLORS["good"] if value >= GOOD else COLORS["warn"] if value >= FAIR else COLORS["bad"]
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def coverage_by_repo_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
+    """Left: each repo's latest line coverage as a bar; right: its monthly trend as a sparkline."""
+    present = is_present(filters)
+    if df.is_empty():
+        return empty_figure(NO_COVERAGE, present=present)
+    latest = df.filter(pl.col("is_latest")).sort(["line_coverage", "repo"], descending=[True, False])
+    repos = latest["repo"].to_list()
+    rows = len(repos)
+    specs = [[{"rowspan": rows}, {}]] + [[None, {}] for _ in range(rows - 1)]
+    fig = make_subplots(rows=rows, cols=2, specs=specs, column_widths=[0.6, 0.4], horizontal_spacing=0.06,
+                        vertical_spacing=0, shared_xaxes=False)
+    values = latest["line_coverage"].to_list()
+    branches = latest["branch_coverage"].to_list()
+    text = [_pct(v) + (f" · branches {_pct(b)}" if b is not None else "") for v, b in zip(values, branches)]
+    fig.add_trace(go.Bar(
+        x=values, y=repos, orientation="h", text=text, textposition="outside", cliponaxis=False,
+        marker={"color": [coverage_color(v) for v in values]}, showlegend=False,
+        customdata=latest.select("lines_covered", "lines_valid").rows(),
+        hovertemplate="%{y}: %{x:.1%} (%{customdata[0]:,} of %{customdata[1]:,} lines)<extra></extra>",
+    ), row=1, col=1)
+    fig.update_xaxes(range=[0, 1.3], tickformat=".0%", row=1, col=1, title_text="Line coverage, latest report")
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=repos, row=1, col=1)
+    for index, repo in enumerate(repos, start=1):
+        series = df.filter(pl.col("repo") == repo).sort("month")
+        fig.add_trace(go.Scatter(
+            x=series["month"].to_list(), y=series["line_coverage"].to_list(), mode="lines+markers",
+            line={"width": 1.8, "color": COLORS["primary"]}, marker={"size": 4}, showlegend=False,
+            hovertemplate=f"{repo}<br>%{{x|%b %Y}}: %{{y:.1%}}<extra></extra>",
+        ), row=index, col=2)
+        fig.update_yaxes(range=[-0.05, 1.05], showticklabels=False, showgrid=False, row=index, col=2)
+        fig.update_xaxes(showticklabels=index == rows, showgrid=False, tickformat="%b %Y", row=index, col=2)
+    fig.update_layout(height=None if present else max(300, 70 + 36 * rows), bargap=0.3)
+    return apply_house_style(fig, present=present)
+
+
+def project_coverage_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
+    """Horizontal bars of each project's lines-weighted coverage, best at the top."""
+    present = is_present(filters)
+    if df.is_empty():
+        return empty_figure(NO_COVERAGE, present=present)
+    names = df["project"].to_list()
+    values = df["line_coverage"].to_list()
+    text = [f"{_pct(v)} of {n:,} lines" + (f" · branches {_pct(b)}" if b is not None else "")
+            for v, n, b in zip(values, df["lines_valid"].to_list(), df["branch_coverage"].to_list())]
+    fig = go.Figure(go.Bar(
+        x=values, y=names, orientation="h", text=text, textposition="outside", cliponaxis=False,
+        marker={"color": [coverage_color(v) for v in values]},
+        customdata=df["repos_measured"].to_list(),
+        hovertemplate="%{y}: %{x:.1%} over %{customdata} repos<extra></extra>",
+    ))
+    fig.update_xaxes(range=[0, 1.45], tickformat=".0%", title_text="Line coverage, weighted by lines")
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
+    fig.update_layout(showlegend=False, bargap=0.3, height=None if present else max(260, 60 + 34 * len(names)))
+    return apply_house_style(fig, present=present)
+
+
+def uncovered_files_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
+    """Horizontal bars: uncovered lines per file, most at the top."""
+    present = is_present(filters)
+    if df.is_empty():
+        return empty_figure("No uncovered lines in the latest reports for these filters.", present=present)
+    labels = [f"{r}: {p}" for r, p in zip(df["repo"].to_list(), df["path"].to_list())]
+    values = df["lines_uncovered"].to_list()
+    text = [f"{u:,} of {v:,} lines ({_pct(c)} covered)"
+            for u, v, c in zip(values, df["lines_valid"].to_list(), df["line_coverage"].to_list())]
+    fig = go.Figure(go.Bar(
+        x=values, y=labels, orientation="h", text=text, textposition="outside", cliponaxis=False,
+        marker={"color": COLORS["bad"]}, hovertemplate="%{y}<br>%{text}<extra></extra>",
+    ))
+    fig.update_xaxes(range=[0, max(values) * 1.6], title_text="Uncovered lines")
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
+    fig.update_layout(showlegend=False, bargap=0.25, height=None if present else max(300, 60 + 26 * len(labels)))
+    return apply_house_style(fig, present=present)
+
+
+def test_share_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
+    """Horizontal bars: share of each repo's changed lines that are in test files."""
+    present = is_present(filters)
+    if df.is_empty():
+        return empty_figure("No commits with file changes for these filters.", present=present)
+    names = df["repo"].to_list()
+    values = [v or 0.0 for v in df["test_share"].to_list()]
+    text = [f"{v:.0%} of {n:,} lines" for v, n in zip(values, df["changed_lines"].to_list())]
+    fig = go.Figure(go.Bar(
+        x=values, y=names, orientation="h", text=text, textposition="outside", cliponaxis=False,
+        marker={"color": COLORS["primary"]}, hovertemplate="%{y}: %{text} in tests<extra></extra>",
+    ))
+    fig.update_xaxes(range=[0, 1.35], tickformat=".0%", title_text="Changed lines in test files")
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
+    fig.update_layout(showlegend=False, bargap=0.3, height=None if present else max(260, 60 + 30 * len(names)))
+    return apply_house_style(fig, present=present)
+
+
+test_share_figure.__test__ = False         # a figure builder, not a pytest test
+
+register(Chart(
+    name="coverage-by-repo", title="Test coverage per repository", page="quality",
+    metric=quality.coverage_by_repo, figure=coverage_by_repo_figure, order=10,
+    description=("Line coverage of each repository's latest report in the window (covered / valid lines; "
+                 "branches when measured) with its monthly trend; green from 80%, amber from 60%."),
+    empty_message=NO_COVERAGE, width=7,
+))
+register(Chart(
+    name="coverage-by-project", title="Coverage per project", page="quality",
+    metric=quality.coverage_latest_by_project, figure=project_coverage_figure, order=20,
+    description=("Latest line coverage per project, weighted by lines: the sum of covered lines over the sum "
+                 "of valid lines of its repositories' latest reports, not an average of percentages."),
+    empty_message=NO_COVERAGE, width=5,
+))
+register(Chart(
+    name="coverage-trend-by-project", title="Coverage over time per project", page="quality",
+    metric=quality.coverage_trend_by_project,
+    figure=line_over_time(x="month", y="line_coverage", series="project", y_title="Line coverage",
+                          percent=True, empty=NO_COVERAGE),
+    order=30,
+    description=("Weighted line coverage per project at each month's end; a repository not measured in a "
+                 "month keeps its last figure."),
+    empty_message=NO_COVERAGE, width=7,
+))
+register(Chart(
+    name="coverage-uncovered-files", title="Files with the most uncovered lines", page="quality",
+    metric=quality.uncovered_files, figure=uncovered_files_figure, order=40,
+    description=(f"The {quality.UNCOVERED_TOP_N} files with the most uncovered lines in the repositories' "
+                 "latest reports: where new tests would cover the most code."),
+    empty_message="No uncovered lines in the latest reports for these filters.", width=5,
+))
+register(Chart(
+    name="test-line-share", title="Changed lines in test files", page="quality",
+    metric=quality.test_line_share, figure=test_share_figure, order=50,
+    description=("Share of the lines added or removed by non-merge commits that are in test files (tests/ "
+                 "folders, test_*.py, *_test.go, *.spec.ts, ...); bots excluded unless included."),
+    empty_message="No commits with file changes for these filters.", width=6,
+))
+
+_KPIS = [
+    ("line-coverage", "Line coverage", "line_coverage", ".1%",
+     "Covered / valid lines over every repository's latest coverage report (weighted by lines)."),
+    ("branch-coverage", "Branch coverage", "branch_coverage", ".1%",
+     "Covered / valid branches over the latest reports of repositories whose tool measures branches."),
+    ("repos-measured", "Repositories with coverage", "repos_measured", ",d",
+     "Repositories with at least one coverage report on or before the window's end."),
+]
+for order, (name, label, column, fmt, description) in enumerate(_KPIS):
+    register_kpi(Kpi(name=f"quality-{name}", page="quality", label=label, metric=quality.coverage_summary,
+                     column=column, format=fmt, order=order * 10, description=description))

@@ -1,0 +1,25 @@
+-- Latest coverage per project, weighted by lines (DESIGN 4, Quality): each
+-- repo's latest report on or before $f_end, then sum(covered) / sum(valid) over
+-- the project's repos -- a 10,000-line repo weighs 100 times a 100-line one,
+-- unlike an average of percentages.  Branch coverage sums only the repos whose
+-- tool measured branches.
+WITH m AS (
+    SELECT * FROM coverage_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                              NULL::DATE, $f_end::DATE)
+),
+latest AS (
+    SELECT * FROM m
+    QUALIFY row_number() OVER (PARTITION BY repo ORDER BY measured_at DESC, fingerprint DESC) = 1
+)
+SELECT project, team,
+       count(*)                                                   AS repos_measured,
+       max(measured_at)                                           AS last_measured_at,
+       sum(lines_valid)                                           AS lines_valid,
+       sum(lines_covered)                                         AS lines_covered,
+       sum(lines_covered) / nullif(sum(lines_valid), 0)           AS line_coverage,
+       sum(branches_valid)                                        AS branches_valid,
+       sum(branches_covered)                                      AS branches_covered,
+       sum(branches_covered) / nullif(sum(branches_valid), 0)     AS branch_coverage
+FROM latest
+GROUP BY project, team
+ORDER BY line_coverage DESC NULLS LAST, project;

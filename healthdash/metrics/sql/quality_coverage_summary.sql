@@ -1,0 +1,18 @@
+-- One row for the headline numbers (DESIGN 4, Quality): line and branch
+-- coverage over every filtered repo's latest report on or before $f_end,
+-- weighted by lines (sum covered / sum valid), and how many repos are measured.
+WITH m AS (
+    SELECT * FROM coverage_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                              NULL::DATE, $f_end::DATE)
+),
+latest AS (
+    SELECT * FROM m
+    QUALIFY row_number() OVER (PARTITION BY repo ORDER BY measured_at DESC, fingerprint DESC) = 1
+)
+SELECT count(*)                                                   AS repos_measured,
+       coalesce(sum(lines_valid), 0)                              AS lines_valid,
+       coalesce(sum(lines_covered), 0)                            AS lines_covered,
+       sum(lines_covered) / nullif(sum(lines_valid), 0)           AS line_coverage,
+       sum(branches_covered) / nullif(sum(branches_valid), 0)     AS branch_coverage,
+       max(measured_at)                                           AS last_measured_at
+FROM latest;
