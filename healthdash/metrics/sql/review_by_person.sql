@@ -1,0 +1,32 @@
+-- Reviews per person: votes on others' changes (reviews, of which core approvals)
+-- and, separately, Code-Review votes on their own changes (self_votes, which no
+-- participation number counts).  Org = the reviewer's organisation at their
+-- latest review in the window.
+WITH reviews AS (
+    SELECT person_id, arg_max(org, ts) AS org, count(*) AS reviews,
+           count(*) FILTER (WHERE kind = 'core_review') AS core_approvals
+    FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                          $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], ['review', 'core_review'],
+                          $f_bots::BOOLEAN)
+    GROUP BY person_id
+),
+self_votes AS (
+    SELECT rp.person_id, count(*) AS self_votes
+    FROM review_changes_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[]) c
+    JOIN review_votes v USING (source, change_key)
+    JOIN identity_people rp ON rp.identity_id = v.reviewer_identity
+    JOIN identity_people op ON op.identity_id = c.owner_identity
+    WHERE v.label = 'Code-Review' AND v.value <> 0 AND rp.person_id = op.person_id
+      AND ($f_start::DATE IS NULL OR v.voted_at >= CAST($f_start::DATE AS TIMESTAMPTZ))
+      AND ($f_end::DATE IS NULL OR v.voted_at < CAST($f_end::DATE AS TIMESTAMPTZ) + INTERVAL 1 DAY)
+    GROUP BY rp.person_id
+)
+SELECT r.person_id, coalesce(pe.display_name, any_value(ip.name)) AS name, r.org,
+       CAST(r.reviews AS BIGINT) AS reviews, CAST(r.core_approvals AS BIGINT) AS core_approvals,
+       CAST(coalesce(s.self_votes, 0) AS BIGINT) AS self_votes
+FROM reviews r
+LEFT JOIN self_votes s USING (person_id)
+LEFT JOIN people pe USING (person_id)
+LEFT JOIN identity_people ip ON ip.person_id = r.person_id
+GROUP BY r.person_id, pe.display_name, r.org, r.reviews, r.core_approvals, s.self_votes
+ORDER BY reviews DESC, name;
