@@ -185,3 +185,27 @@ def test_repo_filter_scopes_change_metrics(warehouse):
     assert metric(warehouse, reviews.time_to_merge, other).is_empty()
     assert metric(warehouse, reviews.review_coverage, other).is_empty()
     assert metric(warehouse, reviews.reviews_by_org, other).is_empty()
+
+
+def test_review_charts_plot_exactly_their_frames(warehouse):
+    from healthdash.dashboard.charts import CHARTS, load_all
+
+    load_all()
+    names = ["reviews-by-org", "review-latency", "open-change-age", "ci-health", "patch-sets", "review-coverage"]
+    pages = {CHARTS[n].page for n in names} | {CHARTS["top-reviewers"].page}
+    assert pages == {"participation", "quality", "security"}
+    with reader(warehouse) as con:
+        frames = {n: CHARTS[n].metric(con, Filters()) for n in names}
+    latency = CHARTS["review-latency"].figure(frames["review-latency"], Filters())
+    medians = {t.name: list(t.y) for t in latency.data}
+    assert medians["first review, median"] == [pytest.approx(24.0)]
+    assert medians["merge, p90"] == [pytest.approx(211.087556)]
+    coverage = CHARTS["review-coverage"].figure(frames["review-coverage"], Filters())
+    assert list(coverage.data[0].y) == [0.5]
+    ci = CHARTS["ci-health"].figure(frames["ci-health"], Filters())
+    assert list(ci.data[0].y) == [pytest.approx(3 / 7)] and list(ci.data[1].y) == [pytest.approx(2 / 3)]
+    by_org = CHARTS["reviews-by-org"].figure(frames["reviews-by-org"], Filters())
+    assert list(by_org.data[0].x) == [3, 1, 1]
+    for name in names:
+        empty = CHARTS[name].figure(frames[name].clear(), Filters())
+        assert empty.layout.meta == {"empty": True}, name

@@ -60,6 +60,7 @@ KPIS: dict[str, Kpi] = {}
 AREA_MODULES = [
     "healthdash.dashboard.charts.participation",
     "healthdash.dashboard.charts.quality",
+    "healthdash.dashboard.charts.reviews",
 ]
 
 
