@@ -139,3 +139,33 @@ SELECT 'bug_fixed', source, bug_ref, repo, project, assignee_identity, fixed_at
 FROM bug_lifecycle
 WHERE assignee_identity IS NOT NULL AND fixed_at IS NOT NULL AND NOT is_duplicate
 QUALIFY row_number() OVER (PARTITION BY bug_ref ORDER BY fixed_at, project) = 1;
+
+-- Advisories per project: an affected product names a project, or a repository
+-- (then its project); an unknown product stands for itself (team 'Unassigned').
+CREATE VIEW advisory_projects AS
+SELECT DISTINCT a.advisory_id, a.published,
+       coalesce(p.name, r.project, u.product)       AS project,
+       coalesce(p.team, rp.team, 'Unassigned')      AS team
+FROM advisories a, unnest(a.projects) AS u(product)
+LEFT JOIN projects p ON lower(p.name) = u.product
+LEFT JOIN repos r ON p.name IS NULL AND lower(r.name) = u.product
+LEFT JOIN projects rp ON rp.name = r.project;
+
+-- When each advisory's issue was first reported: the earliest creation of its
+-- linked Launchpad bugs that aggregates may use (privacy policy applies; no
+-- bug number leaves this view).
+CREATE VIEW advisory_reports AS
+SELECT a.advisory_id, a.published, min(b.created) AS reported_at, count(DISTINCT b.bug_id) AS linked_bugs
+FROM advisories a, unnest(a.bug_keys) AS k(bug_id)
+JOIN bugs b ON b.source = 'launchpad' AND b.bug_id = k.bug_id
+WHERE NOT b.is_private
+   OR coalesce((SELECT enabled FROM privacy_policy WHERE name = 'count_private_in_aggregates'), false)
+GROUP BY a.advisory_id, a.published;
+
+-- Advisory-project rows matching the global filters (a repository filter keeps
+-- its project's advisories).
+CREATE MACRO advisories_in(f_teams, f_projects, f_repos) AS TABLE
+SELECT * FROM advisory_projects
+WHERE (f_teams IS NULL OR list_contains(f_teams, team))
+  AND (f_projects IS NULL OR list_contains(f_projects, project))
+  AND (f_repos IS NULL OR project IN (SELECT project FROM repos WHERE list_contains(f_repos, name)));
