@@ -281,10 +281,10 @@ _REPOS = [
 ]
 
 #: people per team (bots come on top)
-TEAM_SIZES = {"Compute": 34, "Storage": 24, "Networking": 28, "Shared libraries": 30}
+TEAM_SIZES = {"Compute": 50, "Storage": 32, "Networking": 40, "Shared libraries": 44}
 
 TIMEZONES = [0, 60, 60, 120, -300, -300, -240, -420, 330, 480, 540, 60, 0, -180, 120, 480]
-ROLES = [("core", 0.15), ("regular", 0.35), ("occasional", 0.25), ("drive-by", 0.25)]
+ROLES = [("core", 0.12), ("regular", 0.26), ("occasional", 0.22), ("drive-by", 0.40)]
 
 
 def generate(seed: int = 2026) -> Community:

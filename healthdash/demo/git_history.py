@@ -88,6 +88,7 @@ def plan_commits(community: Community, scale: float, seed: int) -> dict[str, lis
             work += [(day, repo.name) for day in sampler.draw(rng, humans)]
         work.sort()
         people = Assigner(community, rng).plan(team.name, [day for day, _ in work])
+        _give_drive_bys_their_commits(rng, community, team.name, [day for day, _ in work], people)
         kinds = list(KIND_WEIGHTS)
         for (day, repo_name), person in zip(work, people):
             kind = rng.choices(kinds, weights=list(KIND_WEIGHTS.values()))[0]
@@ -101,6 +102,19 @@ def plan_commits(community: Community, scale: float, seed: int) -> dict[str, lis
                              for d in sampler.draw(rng, round(commit_count(repo, scale) * BOT_SHARE))]
         plans[repo.name].sort(key=lambda p: (p.day, p.person.person_id))
     return plans
+
+
+def _give_drive_bys_their_commits(rng: random.Random, community: Community, team: str, days: list[date],
+                                  people: list[Person]) -> None:
+    """Each drive-by contributor takes over 1-3 commits of their own organisation in their window,
+    so newcomers show up every month while each organisation's share stays exactly as planned."""
+    for person in community.team_people(team):
+        if person.role != "drive-by" or person.team != team:
+            continue
+        slots = [i for i, day in enumerate(days) if person.active_on(day) and people[i].role != "drive-by"
+                 and people[i].org_at(day) == person.org_at(day)]
+        for i in rng.sample(slots, k=min(len(slots), rng.randint(1, 3))):
+            people[i] = person
 
 
 def change_id(seed: int, repo: str, index: int) -> str:
