@@ -313,6 +313,30 @@ def test_warehouse_holds_every_commit_and_the_expected_organisations(built, comm
 
 
 @pytest.mark.skipif(not HAS_GIT_COLLECTOR, reason="collectors.git not written yet")
+def test_warehouse_shows_people_independents_and_employer_changes(built, community):
+    config, commits = built
+    with duckdb.connect(str(load_settings(config).warehouse), read_only=True) as con:
+        people, independents = con.execute(
+            "SELECT count(DISTINCT person_id), count(DISTINCT person_id) FILTER (WHERE is_independent) "
+            "FROM contributions WHERE NOT is_bot").fetchone()
+        by_email = dict(con.execute(
+            "SELECT lower(c.author_email), any_value(f.org) FROM contributions f "
+            "JOIN commits c ON f.item_key = c.repo || '@' || c.sha GROUP BY 1").fetchall())
+    assert people >= 60 and independents >= 5
+    visible_movers = [p for p in community.people if p.changes_employer() and len(p.emails) == 2
+                      and p.affiliations[0].evidence == "email-domain"]
+    checked = 0
+    for person in visible_movers:
+        old, new = person.emails
+        if old.address in by_email and new.address in by_email:
+            when = new.valid_from
+            assert by_email[old.address] == person.org_at(when - timedelta(days=1))
+            assert by_email[new.address] == person.org_at(when)
+            checked += 1
+    assert checked >= 3
+
+
+@pytest.mark.skipif(not HAS_GIT_COLLECTOR, reason="collectors.git not written yet")
 def test_rebuilding_with_every_registered_part_replaces_the_warehouse_without_duplicates(tmp_path):
     """The end-to-end check: all of PARTS, collected twice into the same place."""
     demo_dir = tmp_path / "data" / "demo"
