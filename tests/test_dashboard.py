@@ -31,6 +31,19 @@ def _context(path) -> cb.DashboardContext:
     return cb.DashboardContext(Settings(path=None, warehouse=path), Warehouse(path))
 
 
+def _find(component, component_id):
+    """The component with ``component_id`` inside a Dash component tree (or None)."""
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if child is not None and not isinstance(child, (str, int, float)):
+            found = _find(child, component_id)
+            if found is not None:
+                return found
+    return None
+
+
 def _text(component) -> str:
     """All text inside a Dash component tree."""
     if component is None:
@@ -192,12 +205,12 @@ def test_data_page_lists_sources_and_highlights_errors(tmp_path):
         "location": ["/src/nova", "https://review.example.org"],
         "last_error": [None, "HTTP 503 from review.example.org"], "rows_loaded": [12, 0]})})
     view = data_view(Warehouse(path))
-    table = next(c for c in view.children if getattr(c, "id", None) == "data-sources")
+    table = _find(view, "data-sources")
     assert [r["source"] for r in table.data] == ["gerrit:review", "git:nova"]
     assert table.data[0]["last_error"] == "HTTP 503 from review.example.org"
     assert table.style_data_conditional  # rows with an error are highlighted
     assert "1 with errors" in _text(view)
-    counts = next(c for c in view.children if getattr(c, "id", None) == "data-counts")
+    counts = _find(view, "data-counts")
     assert {r["table"]: r["rows"] for r in counts.data}["commits"] == 13
 
 
@@ -213,3 +226,10 @@ def test_area_page_without_charts_says_what_brings_them(app):
     if registry.for_page("consistency"):
         pytest.skip("consistency charts are registered in this tree")
     assert "arrive with the repository checks" in _text(layout())
+
+
+def test_project_and_repo_choices_follow_the_chosen_team(context):
+    # compute owns project nova (repos nova, python-novaclient); storage owns swift.
+    assert cb.narrowed_choices(context, ["compute"], None) == (["nova"], ["nova", "python-novaclient"])
+    assert cb.narrowed_choices(context, [], ["swift"]) == (["nova", "swift"], ["swift"])
+    assert cb.narrowed_choices(context, None, None)[1] == ["nova", "python-novaclient", "swift"]

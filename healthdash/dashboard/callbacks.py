@@ -211,6 +211,24 @@ def choices(context: DashboardContext) -> dict[str, list[str]]:
     return found
 
 
+def narrowed_choices(context: DashboardContext, teams: list[str] | None,
+                     projects: list[str] | None) -> tuple[list[str], list[str]]:
+    """Projects of the chosen teams and repositories of the chosen projects (or teams)."""
+    teams, projects = list(teams or []), list(projects or [])
+    try:
+        project_names = context.warehouse.query(
+            "SELECT name FROM projects WHERE $teams = [] OR list_contains($teams, team) ORDER BY name",
+            {"teams": teams}).to_series().to_list()
+        repo_names = context.warehouse.query(
+            "SELECT r.name FROM repos r LEFT JOIN projects p ON p.name = r.project "
+            "WHERE ($projects = [] OR list_contains($projects, r.project)) "
+            "AND ($teams = [] OR list_contains($teams, p.team)) ORDER BY r.name",
+            {"teams": teams, "projects": projects}).to_series().to_list()
+    except HealthdashError:
+        return projects, []
+    return project_names, repo_names
+
+
 # --------------------------------------------------------------------------- registration
 
 _FILTER_KEYS = ("team", "project", "repo", "org", "kind", "cycle")
@@ -257,6 +275,15 @@ def register_callbacks(app: dash.Dash, context: DashboardContext) -> None:
     app.callback(Output({"type": "kpi-row", "page": MATCH}, "children"),
                  Input({"type": "kpi-row", "page": MATCH}, "id"), State("url", "search"))(
         lambda row_id, search: kpi_view(context, row_id["page"], search))
+    @app.callback(Output("filter-project", "options"), Output("filter-repo", "options"),
+                  Input("filter-team", "value"), Input("filter-project", "value"), State("filter-repo", "value"))
+    def _narrow(teams, projects, repos):
+        project_names, repo_names = narrowed_choices(context, teams, projects)
+        # Keep what is selected visible even when it falls outside the narrowed lists.
+        project_names += [p for p in projects or [] if p not in project_names]
+        repo_names += [r for r in repos or [] if r not in repo_names]
+        return _option_list(project_names), _option_list(repo_names)
+
     app.callback(Output("app-status", "children"), Input("url", "pathname"), Input("url", "search"))(
         lambda pathname, search: status_view(context, pathname, search))
     nav_paths = [path for _, _, path in NAV_PAGES]
@@ -266,7 +293,11 @@ def register_callbacks(app: dash.Dash, context: DashboardContext) -> None:
                             Input("url", "pathname"), Input("url", "search"))
     app.clientside_callback(_SHELL_MODE_JS, Output("app-shell", "className"),
                             Input("url", "pathname"), Input("url", "search"))
-    app.callback(Output("data-body", "children"), Input("data-body", "id"))(lambda _id: data_view(context))
+    app.callback(Output("data-body", "children"), Input("data-body", "id"))(lambda _id: data_view(context.warehouse))
+
+
+def _option_list(values: list[str]) -> list[dict[str, str]]:
+    return [{"label": v, "value": v} for v in values]
 
 
 def _register_charts(app: dash.Dash, context: DashboardContext) -> None:

@@ -15,6 +15,7 @@ from typing import Any, Iterable
 from dash import dash_table, dcc, html
 
 from healthdash.dashboard.charts import Chart, Kpi
+from healthdash.dashboard.figures import FONT_FAMILY
 from healthdash.metrics import KINDS
 
 #: Navigation: (page module name, label, path).  Pages not built yet still get a tab.
@@ -120,14 +121,29 @@ def chart_graph(chart: Chart, figure: Any, config: dict[str, Any]) -> dcc.Graph:
                      id={"type": "chart-graph", "name": chart.name})
 
 
-def frame_table(df, *, page_size: int = 15) -> dash_table.DataTable:
-    """A sortable table of a metric frame (charts registered with ``figure=None``)."""
-    columns = [{"name": c.replace("_", " "), "id": c} for c in df.columns]
+def frame_table(df, *, table_id: str | None = None, page_size: int = 15,
+                error_column: str | None = None) -> dash_table.DataTable:
+    """A sortable table of a frame (charts with ``figure=None``, the Data page).
+
+    Numbers are right-aligned; with ``error_column`` rows whose cell is not
+    empty are highlighted.
+    """
+    numeric = [c for c, dtype in df.schema.items() if dtype.is_numeric()]
+    columns = [{"name": c.replace("_", " "), "id": c, **({"type": "numeric"} if c in numeric else {})}
+               for c in df.columns]
+    conditional: list[dict[str, Any]] = []
+    if error_column:
+        conditional.append({"if": {"filter_query": f'{{{error_column}}} != ""'},
+                            "backgroundColor": "#FDECEA", "color": "#8A1C1C"})
+    extra = {"id": table_id} if table_id else {}
     return dash_table.DataTable(
         data=df.to_dicts(), columns=columns, page_size=page_size, sort_action="native",
         style_as_list_view=True, style_table={"overflowX": "auto"},
-        style_cell={"fontFamily": "inherit", "fontSize": "0.9rem", "padding": "6px 10px", "textAlign": "left"},
-        style_header={"fontWeight": "600", "backgroundColor": "#F3F5F8"},
+        style_cell={"fontFamily": FONT_FAMILY, "fontSize": "0.9rem", "padding": "6px 10px", "textAlign": "left",
+                    "whiteSpace": "normal", "height": "auto", "maxWidth": "480px"},
+        style_cell_conditional=[{"if": {"column_id": c}, "textAlign": "right"} for c in numeric],
+        style_header={"fontWeight": "600", "backgroundColor": "#F3F5F8", "fontFamily": FONT_FAMILY},
+        style_data_conditional=conditional, **extra,
     )
 
 

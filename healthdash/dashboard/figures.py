@@ -24,11 +24,11 @@ from typing import Any, Callable, Iterable, Mapping
 import plotly.graph_objects as go
 import polars as pl
 
-#: Twenty distinguishable colours (Tableau 10 + D3 10 without their greys).
+#: Seventeen well-separated colours (Tableau 10 plus seven that differ from all of them in hue
+#: or lightness); greys are reserved for Others / Independent / Unknown.
 PALETTE = (
     "#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#EECA3B", "#9D755D",
-    "#FF9DA6", "#1F77B4", "#D62728", "#2CA02C", "#9467BD", "#8C564B", "#E377C2", "#BCBD22",
-    "#17BECF", "#FF7F0E", "#3A6B35", "#6F4E7C",
+    "#FF9DA6", "#1B3A6B", "#7B3FA0", "#A5A51E", "#17BECF", "#1E6B52", "#C2185B", "#F4A582", "#5E3C1E",
 )
 OTHERS = "Others"
 INDEPENDENT = "Independent"
@@ -140,13 +140,15 @@ def empty_figure(message: str, *, present: bool = False) -> go.Figure:
     return fig
 
 
-def month_ticks(fig: go.Figure, values: list[Any]) -> go.Figure:
+def month_ticks(fig: go.Figure, values: list[Any], *, present: bool = False) -> go.Figure:
     """Readable monthly ticks: every month on short spans, then quarters, halves, years."""
     values = [v for v in values if v is not None]
     if not values or not hasattr(values[0], "month"):
         return fig
     first, last = min(values), max(values)
     months = (last.year - first.year) * 12 + last.month - first.month + 1
+    if present:  # large type: half as many labels
+        months *= 2
     step = 1 if months <= 12 else 3 if months <= 36 else 6 if months <= 72 else 12
     fig.update_xaxes(dtick=f"M{step}", tickformat="%b %Y" if step < 12 else "%Y", ticklabelmode="instant",
                      hoverformat="%b %Y")
@@ -184,7 +186,7 @@ def area_over_time(*, x: str, y: str, series: str, y_title: str = "",
                 hovertemplate=f"%{{x|%b %Y}}<br>{name}: %{{y:,}}<extra></extra>",
             ))
         fig.update_layout(hovermode="x unified", yaxis_title=y_title, legend_traceorder="reversed")
-        month_ticks(fig, df[x].to_list())
+        month_ticks(fig, df[x].to_list(), present=present)
         return apply_house_style(fig, present=present)
 
     return build
@@ -213,7 +215,7 @@ def line_over_time(*, x: str, y: str, series: str | None = None, y_title: str = 
         fig.update_layout(hovermode="x unified", yaxis_title=y_title, showlegend=series is not None)
         if percent:
             fig.update_yaxes(tickformat=".0%", rangemode="tozero")
-        month_ticks(fig, df[x].to_list())
+        month_ticks(fig, df[x].to_list(), present=present)
         return apply_house_style(fig, present=present)
 
     return build
@@ -242,7 +244,8 @@ def bar_top(*, label: str, value: str, share: str | None = None, x_title: str = 
         fig.update_layout(showlegend=False, xaxis_title=x_title, bargap=0.25,
                           height=max(320, 40 + 30 * len(names)) if not present else None)
         fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
-        fig.update_xaxes(range=[0, max(values) * 1.18 if values and max(values) else 1])
+        headroom = 1.3 if present else 1.18  # room for the value labels outside the bars
+        fig.update_xaxes(range=[0, max(values) * headroom if values and max(values) else 1])
         return apply_house_style(fig, present=present)
 
     return build

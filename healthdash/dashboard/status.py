@@ -7,12 +7,10 @@ tables, so a committee member can see how fresh and complete the numbers are.
 
 from __future__ import annotations
 
-from typing import Any
-
 import polars as pl
-from dash import dash_table, html
+from dash import html
 
-from healthdash.dashboard.components import panel
+from healthdash.dashboard.components import frame_table, panel
 from healthdash.dashboard.data import Warehouse, friendly
 from healthdash.errors import HealthdashError
 from healthdash.warehouse.load import row_counts
@@ -26,25 +24,8 @@ FROM sources ORDER BY kind, source_id
 """
 
 
-def _table(df: pl.DataFrame, table_id: str, *, error_column: str | None = None) -> dash_table.DataTable:
-    conditional: list[dict[str, Any]] = []
-    if error_column:
-        conditional.append({"if": {"filter_query": f'{{{error_column}}} != ""'},
-                            "backgroundColor": "#FDECEA", "color": "#8A1C1C"})
-    return dash_table.DataTable(
-        id=table_id, data=df.to_dicts(), columns=[{"name": c.replace("_", " "), "id": c} for c in df.columns],
-        sort_action="native", page_size=25, style_as_list_view=True,
-        style_table={"overflowX": "auto"},
-        style_cell={"fontFamily": "inherit", "fontSize": "0.9rem", "padding": "6px 10px", "textAlign": "left",
-                    "whiteSpace": "normal", "height": "auto", "maxWidth": "480px"},
-        style_header={"fontWeight": "600", "backgroundColor": "#F3F5F8"},
-        style_data_conditional=conditional,
-    )
-
-
-def data_view(warehouse: Warehouse | Any):
+def data_view(warehouse: Warehouse):
     """Sources, row counts and schema version (or a friendly panel)."""
-    warehouse = getattr(warehouse, "warehouse", warehouse)
     try:
         version, expected = warehouse.schema_status()
         sources = warehouse.query(_SOURCES_SQL)
@@ -57,16 +38,16 @@ def data_view(warehouse: Warehouse | Any):
                              schema={"table": pl.String, "rows": pl.Int64})
     failed = sources.filter(pl.col("last_error") != "").height
     facts = html.Ul([
-        html.Li(f"Warehouse: {warehouse.path}"),
+        html.Li(f"Warehouse: {warehouse.path.resolve()}"),
         html.Li(f"Schema version {version}" + ("" if version >= expected else
                                                f" (this healthdash expects {expected}: run `healthdash collect`)")),
         html.Li(f"{sources.height} sources, {failed} with errors in their last run"),
     ], className="facts")
-    source_block = (_table(sources, "data-sources", error_column="last_error") if sources.height else
+    source_block = (frame_table(sources, table_id="data-sources", page_size=25, error_column="last_error") if sources.height else
                     panel("No sources yet", "Run `healthdash collect` to collect the configured sources.",
                           kind="empty"))
     return html.Div([
         facts,
         html.H2("Sources"), source_block,
-        html.H2("Rows per table"), _table(counts_df, "data-counts"),
+        html.H2("Rows per table"), html.Div(frame_table(counts_df, table_id="data-counts", page_size=50), className="narrow"),
     ])
