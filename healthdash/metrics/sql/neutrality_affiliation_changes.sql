@@ -1,0 +1,20 @@
+-- People whose organisation changed, and when: consecutive contributions
+-- (in time order) attributed to different organisations.  changed_on is the
+-- day of the first contribution under the new organisation; rule says which
+-- attribution rule gave it.
+WITH c AS (
+    SELECT person_id, org, org_rule, org_origin, ts,
+           lag(org) OVER (PARTITION BY person_id ORDER BY ts, item_key) AS previous_org,
+           lag(ts) OVER (PARTITION BY person_id ORDER BY ts, item_key)  AS previous_ts
+    FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                          $f_start::DATE, $f_end::DATE, NULL::VARCHAR[], $f_kinds::VARCHAR[],
+                          $f_bots::BOOLEAN)
+)
+SELECT c.person_id, coalesce(p.display_name, c.person_id) AS person,
+       CAST(c.ts AS DATE) AS changed_on, c.previous_org AS from_org, c.org AS to_org,
+       CAST(c.previous_ts AS DATE) AS last_day_before, c.org_rule AS rule, c.org_origin AS source
+FROM c LEFT JOIN people p USING (person_id)
+WHERE c.previous_org IS NOT NULL AND c.previous_org <> c.org
+  AND ($f_orgs::VARCHAR[] IS NULL OR list_contains($f_orgs::VARCHAR[], c.org)
+       OR list_contains($f_orgs::VARCHAR[], c.previous_org))
+ORDER BY changed_on DESC, person;

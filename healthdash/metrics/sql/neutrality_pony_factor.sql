@@ -1,0 +1,29 @@
+-- Pony factor: the elephant factor over people -- the fewest people whose
+-- contributions sum to >= 50% -- per kind and over all filtered kinds ('all').
+-- top_person_share says how much rests on the single busiest person.
+WITH c AS (
+    SELECT kind, person_id
+    FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                          $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
+                          $f_bots::BOOLEAN)
+),
+per_person AS (
+    SELECT kind, person_id, count(*) AS n FROM (
+        SELECT kind, person_id FROM c UNION ALL SELECT 'all', person_id FROM c
+    ) GROUP BY kind, person_id
+),
+shares AS (
+    SELECT kind, person_id, n,
+           n / sum(n) OVER (PARTITION BY kind) AS share,
+           sum(n) OVER (PARTITION BY kind ORDER BY n DESC, person_id
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) / sum(n) OVER (PARTITION BY kind) AS cumulative
+    FROM per_person
+)
+SELECT kind,
+       CAST(sum(n) AS BIGINT)                                                    AS contributions,
+       CAST(count(*) AS BIGINT)                                                  AS people,
+       CAST(count(*) FILTER (WHERE cumulative - share < 0.5 - 1e-12) AS BIGINT) AS pony_factor,
+       max(share)                                                                AS top_person_share
+FROM shares
+GROUP BY kind
+ORDER BY kind = 'all' DESC, kind;
