@@ -421,3 +421,42 @@ def test_real_coverage_run_imports_to_the_numbers_coverage_report_printed(tmp_pa
         stmts_f, miss_f, branch_f, _, cover_f = table[path]
         assert (lines_valid, lines_valid - lines_covered, branches_valid) == (stmts_f, miss_f, branch_f)
         assert round(100 * (lines_covered + branches_covered) / (lines_valid + branches_valid)) == cover_f
+
+
+# -- the demo part ---------------------------------------------------------------------------
+
+
+def test_demo_coverage_part_collects_in_all_formats_with_a_believable_history(tmp_path):
+    from healthdash.demo.build import DemoContext, base_config
+    from healthdash.demo.community import generate
+    from healthdash.demo.coverage import PUBLISHED_REPO, coverage_part
+    from healthdash.demo.server import DemoServer
+    from healthdash.demo.toml_writer import dumps
+
+    community = generate(2026)
+    demo_dir = tmp_path / "demo"
+    with DemoServer() as server:
+        ctx = DemoContext(community, demo_dir, server, base_config(community, demo_dir, tmp_path / "demo.duckdb"),
+                          scale=0.2)
+        coverage_part(ctx)
+        (demo_dir / "healthdash.toml").write_text(dumps(ctx.config))
+        settings = load_settings(demo_dir / "healthdash.toml")
+        results = run_collection(settings, configured_sources(settings))
+    assert [r.error for r in results if r.error] == []
+    assert any(s.get("url", "").endswith(f"/coverage/{PUBLISHED_REPO}/coverage.xml") for s in ctx.config["sources"])
+    with reader(settings.warehouse) as con:
+        formats = {r[0] for r in con.execute("SELECT DISTINCT format FROM coverage_reports").fetchall()}
+        assert formats == {"coverage-json", "cobertura-xml", "lcov"}
+        assert con.execute("SELECT count(*) FROM coverage_reports WHERE origin LIKE 'http%'").fetchone() == (1,)
+        # every report's totals are the sum of its files
+        assert con.execute("""
+            SELECT count(*) FROM coverage_reports r
+            JOIN (SELECT repo, fingerprint, sum(lines_valid) AS v, sum(lines_covered) AS c
+                  FROM coverage_files GROUP BY ALL) f USING (repo, fingerprint)
+            WHERE f.v <> r.lines_valid OR f.c <> r.lines_covered""").fetchone() == (0,)
+        first_last = dict(con.execute("""
+            SELECT repo, arg_max(lines_covered / lines_valid, measured_at) - arg_min(lines_covered / lines_valid, measured_at)
+            FROM coverage_reports GROUP BY repo""").fetchall())
+    assert first_last["glacier"] < -0.1                                   # the regressing repo
+    assert first_last["nimbus"] > 0.1 and first_last["meshnet-lib"] > 0.1  # improving ones
+    assert sum(1 for change in first_last.values() if change > 0) >= 8

@@ -88,8 +88,14 @@ def _git_part(ctx: DemoContext) -> None:
     git_part(ctx)
 
 
+def _coverage_part(ctx: DemoContext) -> None:
+    from healthdash.demo.coverage import coverage_part
+
+    coverage_part(ctx)
+
+
 #: The demo's parts, run in order.  Later issues append theirs (affiliation, reviews, bugs, coverage).
-PARTS: list[Part] = [_git_part]
+PARTS: list[Part] = [_git_part, _coverage_part]
 
 
 def base_config(community: Community, demo_dir: Path, warehouse: Path) -> dict[str, Any]:

@@ -14,11 +14,11 @@ latest AS (
 SELECT project, team,
        count(*)                                                   AS repos_measured,
        max(measured_at)                                           AS last_measured_at,
-       sum(lines_valid)                                           AS lines_valid,
-       sum(lines_covered)                                         AS lines_covered,
+       CAST(sum(lines_valid) AS BIGINT)                               AS lines_valid,
+       CAST(sum(lines_covered) AS BIGINT)                             AS lines_covered,
        sum(lines_covered) / nullif(sum(lines_valid), 0)           AS line_coverage,
-       sum(branches_valid)                                        AS branches_valid,
-       sum(branches_covered)                                      AS branches_covered,
+       CAST(sum(branches_valid) AS BIGINT)                            AS branches_valid,
+       CAST(sum(branches_covered) AS BIGINT)                          AS branches_covered,
        sum(branches_covered) / nullif(sum(branches_valid), 0)     AS branch_coverage
 FROM latest
 GROUP BY project, team

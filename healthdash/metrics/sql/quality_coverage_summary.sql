@@ -10,8 +10,8 @@ latest AS (
     QUALIFY row_number() OVER (PARTITION BY repo ORDER BY measured_at DESC, fingerprint DESC) = 1
 )
 SELECT count(*)                                                   AS repos_measured,
-       coalesce(sum(lines_valid), 0)                              AS lines_valid,
-       coalesce(sum(lines_covered), 0)                            AS lines_covered,
+       CAST(coalesce(sum(lines_valid), 0) AS BIGINT)                  AS lines_valid,
+       CAST(coalesce(sum(lines_covered), 0) AS BIGINT)                AS lines_covered,
        sum(lines_covered) / nullif(sum(lines_valid), 0)           AS line_coverage,
        sum(branches_covered) / nullif(sum(branches_valid), 0)     AS branch_coverage,
        max(measured_at)                                           AS last_measured_at

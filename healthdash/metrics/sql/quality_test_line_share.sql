@@ -18,8 +18,8 @@ lines AS (
 )
 SELECT repo, project, team,
        count(DISTINCT sha)                                            AS commits,
-       sum(changed)                                                   AS changed_lines,
-       coalesce(sum(changed) FILTER (WHERE is_test), 0)               AS test_lines,
+       CAST(sum(changed) AS BIGINT)                                       AS changed_lines,
+       CAST(coalesce(sum(changed) FILTER (WHERE is_test), 0) AS BIGINT)   AS test_lines,
        coalesce(sum(changed) FILTER (WHERE is_test), 0) / nullif(sum(changed), 0) AS test_share
 FROM lines
 GROUP BY repo, project, team
