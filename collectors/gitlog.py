@@ -62,16 +62,27 @@ def _tz_minutes(stamp: pl.Expr) -> pl.Expr:
     return (sign * (hours * 60 + minutes)).cast(pl.Int16)
 
 
+_NO_ITEMS = pl.lit([], dtype=pl.List(pl.String))
+
+
+def _split(column: str, separator: str) -> pl.Expr:
+    """A joined string column back to a list ("" -> [])."""
+    joined = pl.col(column)
+    return pl.when(joined == "").then(_NO_ITEMS).otherwise(joined.str.split(separator)).alias(column)
+
+
 def _utc(stamp: pl.Expr) -> pl.Expr:
     return stamp.str.to_datetime("%Y-%m-%dT%H:%M:%S%:z", time_unit="us", time_zone="UTC")
 
 
+# Lists travel as joined strings (building list columns from Python lists is
+# ~50x slower) and are split by polars in :meth:`LogParser.take_frames`.
 COMMIT_SCHEMA = {
-    "sha": pl.String, "parents": pl.List(pl.String), "author_name": pl.String,
+    "sha": pl.String, "parents": pl.String, "author_name": pl.String,
     "author_email": pl.String, "author_identity": pl.String, "author_date": pl.String,
     "committer_name": pl.String, "committer_email": pl.String, "committer_identity": pl.String,
     "commit_date": pl.String, "subject": pl.String, "change_id": pl.String,
-    "co_authors": pl.List(pl.String), "signed_off_by": pl.List(pl.String),
+    "co_authors": pl.String, "signed_off_by": pl.String,
     "files": pl.Int32, "added": pl.Int32, "removed": pl.Int32,
 }
 FILE_SCHEMA = {"sha": pl.String, "path": pl.String, "added": pl.Int32,
@@ -178,7 +189,6 @@ class LogParser:
             return False
         self._commit = None
         sha, parents, an, ae, ad, cn, ce, cd, subject, trailers = fields
-        parents = parents.split()
         change_id, co_authors, signed = _trailers(trailers)
         cols = self._cols
         cols["sha"].append(sha)
@@ -193,11 +203,11 @@ class LogParser:
         cols["commit_date"].append(cd)
         cols["subject"].append(subject)
         cols["change_id"].append(change_id)
-        cols["co_authors"].append(co_authors)
-        cols["signed_off_by"].append(signed)
+        cols["co_authors"].append(TRAILER_SEP.join(co_authors))
+        cols["signed_off_by"].append(TRAILER_SEP.join(signed))
         for person in co_authors:
             self._identity(*split_person(person))
-        merge = len(parents) > 1
+        merge = " " in parents
         cols["files"].append(None if merge else self._file_count)
         cols["added"].append(None if merge else self._added)
         cols["removed"].append(None if merge else self._removed)
@@ -231,7 +241,10 @@ class LogParser:
             self._files = held
         commits = commits.with_columns(
             pl.lit(repo).alias("repo"),
-            (pl.col("parents").list.len() > 1).alias("is_merge"),
+            _split("parents", " "),
+            _split("co_authors", TRAILER_SEP),
+            _split("signed_off_by", TRAILER_SEP),
+            pl.col("parents").str.contains(" ", literal=True).alias("is_merge"),
             _utc(pl.col("author_date")).alias("author_date"),
             _tz_minutes(pl.col("author_date")).alias("author_tz_minutes"),
             _utc(pl.col("commit_date")).alias("commit_date"),
