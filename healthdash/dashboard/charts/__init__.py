@@ -61,6 +61,8 @@ AREA_MODULES = [
     "healthdash.dashboard.charts.participation",
     "healthdash.dashboard.charts.quality",
     "healthdash.dashboard.charts.reviews",
+    "healthdash.dashboard.charts.security",
+    "healthdash.dashboard.charts.bugs",
 ]
 
 
