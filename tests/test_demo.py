@@ -376,3 +376,14 @@ def test_demo_server_routes_by_longest_prefix_over_real_http():
         url = server.url
     with pytest.raises(requests.ConnectionError):
         requests.get(url + "/api/", timeout=2)
+
+
+def test_team_helpers_for_later_generators(community):
+    day = date(2025, 6, 2)
+    for team in community.teams:
+        cores = community.cores(team, day)
+        assert cores and all(p.active_on(day) and p.role in ("anchor", "core") for p in cores)
+        assert set(p.person_id for p in cores) <= {p.person_id for p in community.active_members(team, day)}
+    person = next(p for p in community.people if len(p.emails) == 2)
+    assert community.person_by_email(person.emails[0].address.upper()) is person
+    assert community.person_by_email("nobody@nowhere.example") is None
