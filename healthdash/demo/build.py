@@ -94,8 +94,14 @@ def _coverage_part(ctx: DemoContext) -> None:
     coverage_part(ctx)
 
 
+def _reviews_part(ctx: DemoContext) -> None:
+    from healthdash.demo.reviews import reviews_part
+
+    reviews_part(ctx)
+
+
 #: The demo's parts, run in order.  Later issues append theirs (affiliation, reviews, bugs, coverage).
-PARTS: list[Part] = [_git_part, _coverage_part]
+PARTS: list[Part] = [_git_part, _coverage_part, _reviews_part]
 
 
 def base_config(community: Community, demo_dir: Path, warehouse: Path) -> dict[str, Any]:
