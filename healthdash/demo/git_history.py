@@ -64,7 +64,9 @@ class CommitRecord:
 
 
 @dataclass
-class _Planned:
+class PlannedCommit:
+    """One commit decided but not yet written: its day, author and kind (fix, feature, docs ...)."""
+
     day: date
     person: Person
     kind: str
@@ -74,9 +76,9 @@ def commit_count(repo: Repo, scale: float) -> int:
     return max(25, round(repo.commits * scale))
 
 
-def plan_commits(community: Community, scale: float, seed: int) -> dict[str, list[_Planned]]:
+def plan_commits(community: Community, scale: float, seed: int) -> dict[str, list[PlannedCommit]]:
     """Who commits what kind of change on which day, per repository (in date order)."""
-    plans: dict[str, list[_Planned]] = {}
+    plans: dict[str, list[PlannedCommit]] = {}
     for team in community.teams.values():
         rng = random.Random(f"healthdash-demo:{seed}:plan:{team.name}")
         repos = [r for r in community.repos.values() if r.team == team.name]
@@ -92,13 +94,13 @@ def plan_commits(community: Community, scale: float, seed: int) -> dict[str, lis
         kinds = list(KIND_WEIGHTS)
         for (day, repo_name), person in zip(work, people):
             kind = rng.choices(kinds, weights=list(KIND_WEIGHTS.values()))[0]
-            plans.setdefault(repo_name, []).append(_Planned(day, person, kind))
+            plans.setdefault(repo_name, []).append(PlannedCommit(day, person, kind))
     bot = community.person("proposal-bot")
     for repo in community.repos.values():
         rng = random.Random(f"healthdash-demo:{seed}:bot:{repo.name}")
         sampler = DaySampler.between(max(repo.created, START_DATE) + timedelta(days=1), END_DATE,
                                      community.cycles)
-        plans[repo.name] += [_Planned(d, bot, "bot")
+        plans[repo.name] += [PlannedCommit(d, bot, "bot")
                              for d in sampler.draw(rng, round(commit_count(repo, scale) * BOT_SHARE))]
         plans[repo.name].sort(key=lambda p: (p.day, p.person.person_id))
     return plans
@@ -169,7 +171,7 @@ def _text(lines: list[str]) -> bytes:
 class _RepoWriter:
     """Turns one repository's plan into commits, keeping each branch's tree in memory."""
 
-    def __init__(self, community: Community, repo: Repo, plan: list[_Planned], seed: int, scale: float):
+    def __init__(self, community: Community, repo: Repo, plan: list[PlannedCommit], seed: int, scale: float):
         self.community, self.repo, self.plan, self.seed = community, repo, plan, seed
         self.rng = random.Random(f"healthdash-demo:{seed}:git:{repo.name}")
         self.stream = _Stream()
@@ -208,7 +210,7 @@ class _RepoWriter:
         record.files = tuple(sorted(tree))
         self._emit(record, "master", [_modify(p, _text(tree[p])) for p in sorted(tree)])
 
-    def _regular(self, planned: _Planned, index: int, *, branch: str = "master",
+    def _regular(self, planned: PlannedCommit, index: int, *, branch: str = "master",
                  avoid: frozenset[str] = frozenset()) -> CommitRecord:
         tree = self.trees[branch]
         changes: list[bytes] = []
@@ -241,7 +243,7 @@ class _RepoWriter:
         self._emit(record, branch, changes)
         return record
 
-    def _new_file(self, path: str, planned: _Planned) -> list[str]:
+    def _new_file(self, path: str, planned: PlannedCommit) -> list[str]:
         if path.startswith("releasenotes/"):
             return content.release_note(self.rng, planned.kind)
         return content.python_header() + content.block_for(path, self.rng)
@@ -271,7 +273,7 @@ class _RepoWriter:
             paths.append(f"releasenotes/notes/{kind}-{rng.getrandbits(64):016x}.yaml")
         return paths or chosen[:1] or ["README.rst"]
 
-    def _mailmap_commit(self, planned: _Planned) -> tuple[CommitRecord, list[bytes]]:
+    def _mailmap_commit(self, planned: PlannedCommit) -> tuple[CommitRecord, list[bytes]]:
         lines = []
         for person in self.community.team_people(self.repo.team):
             old = [e for e in person.emails if e.valid_to is not None and e.kind in ("misconfigured", "work")]
@@ -283,7 +285,7 @@ class _RepoWriter:
                               "tooling", files=(".mailmap",))
         return record, [_modify(".mailmap", _text(lines))]
 
-    def _topic_and_merge(self, planned: list[_Planned]) -> None:
+    def _topic_and_merge(self, planned: list[PlannedCommit]) -> None:
         """Two commits on a topic branch, one on master elsewhere, then a merge commit."""
         topic = f"feature/{self.rng.choice(content.NOUNS)}-{self.rng.choice(content.VERBS)}"
         fork = self.heads["master"]
