@@ -21,6 +21,8 @@ from healthdash.metrics import quality
 
 #: Coverage at or above GOOD is green, at or above FAIR amber, below it red.
 GOOD, FAIR = 0.80, 0.60
+#: Percentage ticks stop at 100% even when the axis leaves room for the bar labels.
+PERCENT_TICKS = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
 NO_COVERAGE = "No coverage reports collected for these filters yet."
 
 
@@ -32,6 +34,22 @@ def coverage_color(value: float | None) -> str:
 
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
+
+
+def _trend_color(values: list[float]) -> str:
+    """Green when the sparkline ends 1 point or more above its start, red when below, else grey-blue."""
+    if len(values) < 2 or abs(values[-1] - values[0]) < 0.01:
+        return COLORS["primary"]
+    return COLORS["good"] if values[-1] > values[0] else COLORS["bad"]
+
+
+def _spark_range(values: list[float]) -> list[float]:
+    """A y range around the series at least 20 points tall, so noise stays small and trends show."""
+    if not values:
+        return [0.0, 1.0]
+    middle = (min(values) + max(values)) / 2
+    half = max(0.10, (max(values) - min(values)) / 2 + 0.03)
+    return [middle - half, middle + half]
 
 
 def coverage_by_repo_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
@@ -54,17 +72,21 @@ def coverage_by_repo_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         customdata=latest.select("lines_covered", "lines_valid").rows(),
         hovertemplate="%{y}: %{x:.1%} (%{customdata[0]:,} of %{customdata[1]:,} lines)<extra></extra>",
     ), row=1, col=1)
-    fig.update_xaxes(range=[0, 1.3], tickformat=".0%", row=1, col=1, title_text="Line coverage, latest report")
+    fig.update_xaxes(range=[0, 1.3], tickformat=".0%", tickvals=PERCENT_TICKS, row=1, col=1, title_text="Line coverage, latest report")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=repos, row=1, col=1)
+    months = [df["month"].min(), df["month"].max()]
     for index, repo in enumerate(repos, start=1):
         series = df.filter(pl.col("repo") == repo).sort("month")
+        values = [v for v in series["line_coverage"].to_list() if v is not None]
         fig.add_trace(go.Scatter(
-            x=series["month"].to_list(), y=series["line_coverage"].to_list(), mode="lines+markers",
-            line={"width": 1.8, "color": COLORS["primary"]}, marker={"size": 4}, showlegend=False,
+            x=series["month"].to_list(), y=series["line_coverage"].to_list(), mode="lines",
+            line={"width": 2, "color": _trend_color(values)}, showlegend=False,
             hovertemplate=f"{repo}<br>%{{x|%b %Y}}: %{{y:.1%}}<extra></extra>",
         ), row=index, col=2)
-        fig.update_yaxes(range=[-0.05, 1.05], showticklabels=False, showgrid=False, row=index, col=2)
-        fig.update_xaxes(showticklabels=index == rows, showgrid=False, tickformat="%b %Y", row=index, col=2)
+        fig.update_yaxes(range=_spark_range(values), showticklabels=False, showgrid=False, zeroline=False,
+                         row=index, col=2)
+        fig.update_xaxes(range=months, showticklabels=index == rows, showgrid=False, tickformat="%b %Y",
+                         row=index, col=2)
     fig.update_layout(height=None if present else max(300, 70 + 36 * rows), bargap=0.3)
     return apply_house_style(fig, present=present)
 
@@ -84,7 +106,7 @@ def project_coverage_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         customdata=df["repos_measured"].to_list(),
         hovertemplate="%{y}: %{x:.1%} over %{customdata} repos<extra></extra>",
     ))
-    fig.update_xaxes(range=[0, 1.45], tickformat=".0%", title_text="Line coverage, weighted by lines")
+    fig.update_xaxes(range=[0, 1.45], tickformat=".0%", tickvals=PERCENT_TICKS, title_text="Line coverage, weighted by lines")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
     fig.update_layout(showlegend=False, bargap=0.3, height=None if present else max(260, 60 + 34 * len(names)))
     return apply_house_style(fig, present=present)
@@ -121,7 +143,7 @@ def test_share_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         x=values, y=names, orientation="h", text=text, textposition="outside", cliponaxis=False,
         marker={"color": COLORS["primary"]}, hovertemplate="%{y}: %{text} in tests<extra></extra>",
     ))
-    fig.update_xaxes(range=[0, 1.35], tickformat=".0%", title_text="Changed lines in test files")
+    fig.update_xaxes(range=[0, 1.35], tickformat=".0%", tickvals=PERCENT_TICKS, title_text="Changed lines in test files")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
     fig.update_layout(showlegend=False, bargap=0.3, height=None if present else max(260, 60 + 30 * len(names)))
     return apply_house_style(fig, present=present)
