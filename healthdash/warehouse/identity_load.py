@@ -158,8 +158,11 @@ def _configured_files(settings) -> list[tuple[str, int, str | None]]:
 
 
 def _forget_unconfigured(con, configured: set[str]) -> None:
-    """Files dropped from the config (ranks 0-89) stop counting; CLI imports (100+) stay."""
-    for (origin,) in con.execute("SELECT origin FROM affiliation_files WHERE rank < 90").fetchall():
+    """Files dropped from the config (ranks 1-89, and a vanished overrides file) stop counting;
+    files imported with ``healthdash import-affiliations`` (ranks 0 and 100+, kept by name) stay."""
+    rows = con.execute("SELECT origin FROM affiliation_files WHERE rank BETWEEN 1 AND 89 "
+                       "OR origin = ?", [OVERRIDES_ORIGIN]).fetchall()
+    for (origin,) in rows:
         if origin not in configured:
             forget(con, origin)
 
