@@ -233,3 +233,14 @@ def test_project_and_repo_choices_follow_the_chosen_team(context):
     assert cb.narrowed_choices(context, ["compute"], None) == (["nova"], ["nova", "python-novaclient"])
     assert cb.narrowed_choices(context, [], ["swift"]) == (["nova", "swift"], ["swift"])
     assert cb.narrowed_choices(context, None, None)[1] == ["nova", "python-novaclient", "swift"]
+
+
+def test_a_link_naming_an_unknown_team_keeps_it_visible(context):
+    offered = cb.filter_options(context, {"team": ["Compute"], "cycle": "2024.1"})
+    # "Compute" is not a team here (teams are compute, storage): offered anyway, so the dropdown
+    # keeps showing it and the charts say there is no data, rather than silently showing everything.
+    assert offered["team"] == ["compute", "storage", "Compute"]
+    assert offered["project"] == [] and offered["repo"] == []
+    assert offered["cycle"] == ["2024.1"]
+    banner = _text(cb.status_view(context, "/participation", "?team=Compute&team=compute"))
+    assert "No team called 'Compute' (known: compute, storage)" in banner

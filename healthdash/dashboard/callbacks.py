@@ -168,6 +168,7 @@ def status_view(context: DashboardContext, pathname: str | None, search: str | N
     """A banner when there is nothing to show: no warehouse, empty, outdated, bad filter."""
     if (pathname or "").startswith("/embed"):
         return None
+    filters = Filters()
     try:
         filters = filters_from(search)
         if filters.cycle:
@@ -187,9 +188,25 @@ def status_view(context: DashboardContext, pathname: str | None, search: str | N
             return panel("No data collected yet",
                          "The warehouse holds no contributions. Run `healthdash collect` for your "
                          "configured sources, or `healthdash demo` to explore a demo community.", kind="empty")
+        unknown = unknown_names(context, filters)
+        if unknown:
+            return panel("Some filters match nothing in this warehouse", unknown, kind="warn")
     except HealthdashError as err:
         return panel(err.title if err.title != "warehouse error" else "No data yet", err.message, kind="empty")
     return None
+
+
+def unknown_names(context: DashboardContext, filters: Filters) -> str:
+    """A sentence naming team / project / repo values the warehouse does not know ('' if none)."""
+    offered = choices(context)
+    notes = []
+    for key, label in (("team", "team"), ("project", "project"), ("repo", "repository")):
+        missing = [v for v in getattr(filters, key) if v not in offered[key]]
+        if missing:
+            known = ", ".join(offered[key][:8]) + (", …" if len(offered[key]) > 8 else "")
+            notes.append(f"no {label} called {', '.join(repr(m) for m in missing)} (known: {known or 'none'})")
+    text = "; ".join(notes)
+    return text[:1].upper() + text[1:] + "." if text else ""
 
 
 def choices(context: DashboardContext) -> dict[str, list[str]]:
@@ -270,20 +287,11 @@ function(n, id) {
 
 def register_callbacks(app: dash.Dash, context: DashboardContext) -> None:
     """Wire every generic callback of the dashboard to ``app``."""
-    _register_filter_sync(app)
+    _register_filter_sync(app, context)
     _register_charts(app, context)
     app.callback(Output({"type": "kpi-row", "page": MATCH}, "children"),
                  Input({"type": "kpi-row", "page": MATCH}, "id"), State("url", "search"))(
         lambda row_id, search: kpi_view(context, row_id["page"], search))
-    @app.callback(Output("filter-project", "options"), Output("filter-repo", "options"),
-                  Input("filter-team", "value"), Input("filter-project", "value"), State("filter-repo", "value"))
-    def _narrow(teams, projects, repos):
-        project_names, repo_names = narrowed_choices(context, teams, projects)
-        # Keep what is selected visible even when it falls outside the narrowed lists.
-        project_names += [p for p in projects or [] if p not in project_names]
-        repo_names += [r for r in repos or [] if r not in repo_names]
-        return _option_list(project_names), _option_list(repo_names)
-
     app.callback(Output("app-status", "children"), Input("url", "pathname"), Input("url", "search"))(
         lambda pathname, search: status_view(context, pathname, search))
     nav_paths = [path for _, _, path in NAV_PAGES]
@@ -329,14 +337,32 @@ def _register_charts(app: dash.Dash, context: DashboardContext) -> None:
                             State({"type": "chart-svg", "name": MATCH}, "id"), prevent_initial_call=True)
 
 
-def _register_filter_sync(app: dash.Dash) -> None:
+def filter_options(context: DashboardContext, values: dict[str, Any]) -> dict[str, list[str]]:
+    """Dropdown choices for the current selection: projects and repos narrowed to the chosen
+    teams / projects, and every selected value kept, so a link naming a team this warehouse
+    does not know shows it (and an empty result) instead of silently dropping it."""
+    offered = choices(context)
+    offered["project"], offered["repo"] = narrowed_choices(context, values.get("team"), values.get("project"))
+    for key in _OPTION_KEYS:
+        chosen = values.get(key) or []
+        for value in [chosen] if isinstance(chosen, str) else chosen:
+            if value not in offered[key]:
+                offered[key].append(value)
+    return offered
+
+
+_OPTION_KEYS = ("team", "project", "repo", "org", "cycle")
+
+
+def _register_filter_sync(app: dash.Dash, context: DashboardContext) -> None:
     control_outputs = [Output(FILTER_IDS[key], "value") for key in _FILTER_KEYS]
     control_inputs = [Input(FILTER_IDS[key], "value") for key in _FILTER_KEYS]
+    option_outputs = [Output(FILTER_IDS[key], "options") for key in _OPTION_KEYS]
 
     @app.callback(
         Output("url", "search"), *control_outputs,
         Output("filter-dates", "start_date"), Output("filter-dates", "end_date"),
-        Output("filter-bots", "value"), Output("filter-error", "children"),
+        Output("filter-bots", "value"), Output("filter-error", "children"), *option_outputs,
         Input("url", "search"), *control_inputs,
         Input("filter-dates", "start_date"), Input("filter-dates", "end_date"), Input("filter-bots", "value"),
     )
@@ -351,4 +377,5 @@ def _register_filter_sync(app: dash.Dash) -> None:
         else:
             outputs += [controls[key] for key in _FILTER_KEYS] + [controls["start"], controls["end"],
                                                                   controls["bots"]]
-        return (*outputs, error)
+        offered = filter_options(context, controls if controls is not None else values)
+        return (*outputs, error, *[_option_list(offered[key]) for key in _OPTION_KEYS])
