@@ -41,7 +41,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import polars as pl
 
 from collectors.base import Batch, CollectorError, SourceSpec, utc_now
-from collectors.coverage_formats import MAX_REPORT_BYTES, CoverageReport, ReportError, normalise_paths, parse_report
+from collectors.coverage_formats import (MAX_REPORT_BYTES, CoverageReport, ReportError, normalise_paths,
+                                        parse_report)
 
 #: Reports loaded per batch (one warehouse transaction each).
 REPORTS_PER_BATCH = 50
@@ -133,6 +134,7 @@ def collect(spec: SourceSpec, since: str | None = None,
     inputs = _url_inputs(spec, progress) if is_url else _file_inputs(spec, options)
     reports: list[tuple[ReportInput, CoverageReport, str, Dated]] = []
     errors: list[str] = []
+    emitted: set[str] = set()                 # fingerprints already in a yielded batch this run
     seen = 0
     cursor = None
     for item in inputs:
@@ -151,12 +153,13 @@ def collect(spec: SourceSpec, since: str | None = None,
             if since == cursor:
                 continue                                  # unchanged since the last run
         dated = date_report(item, report, options)
-        if since_time is not None and dated.measured_at < since_time:
+        if fingerprint in emitted or (since_time is not None and dated.measured_at < since_time):
             continue
         reports.append((item, report, fingerprint, dated))
         if progress is not None:
             progress(1, message=item.origin)
         if len(reports) >= REPORTS_PER_BATCH:
+            emitted.update(entry[2] for entry in reports)
             yield build_batch(spec, options.repo, reports)
             reports = []
     if reports or cursor:

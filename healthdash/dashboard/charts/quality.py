@@ -72,7 +72,8 @@ def coverage_by_repo_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         customdata=latest.select("lines_covered", "lines_valid").rows(),
         hovertemplate="%{y}: %{x:.1%} (%{customdata[0]:,} of %{customdata[1]:,} lines)<extra></extra>",
     ), row=1, col=1)
-    fig.update_xaxes(range=[0, 1.3], tickformat=".0%", tickvals=PERCENT_TICKS, row=1, col=1, title_text="Line coverage, latest report")
+    fig.update_xaxes(range=[0, 1.3], tickformat=".0%", tickvals=PERCENT_TICKS, row=1, col=1,
+                     title_text="Line coverage, latest report")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=repos, row=1, col=1)
     months = [df["month"].min(), df["month"].max()]
     for index, repo in enumerate(repos, start=1):
@@ -106,7 +107,8 @@ def project_coverage_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         customdata=df["repos_measured"].to_list(),
         hovertemplate="%{y}: %{x:.1%} over %{customdata} repos<extra></extra>",
     ))
-    fig.update_xaxes(range=[0, 1.45], tickformat=".0%", tickvals=PERCENT_TICKS, title_text="Line coverage, weighted by lines")
+    fig.update_xaxes(range=[0, 1.45], tickformat=".0%", tickvals=PERCENT_TICKS,
+                     title_text="Line coverage, weighted by lines")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
     fig.update_layout(showlegend=False, bargap=0.3, height=None if present else max(260, 60 + 34 * len(names)))
     return apply_house_style(fig, present=present)
@@ -143,7 +145,8 @@ def test_share_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         x=values, y=names, orientation="h", text=text, textposition="outside", cliponaxis=False,
         marker={"color": COLORS["primary"]}, hovertemplate="%{y}: %{text} in tests<extra></extra>",
     ))
-    fig.update_xaxes(range=[0, 1.35], tickformat=".0%", tickvals=PERCENT_TICKS, title_text="Changed lines in test files")
+    fig.update_xaxes(range=[0, 1.35], tickformat=".0%", tickvals=PERCENT_TICKS,
+                     title_text="Changed lines in test files")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
     fig.update_layout(showlegend=False, bargap=0.3, height=None if present else max(260, 60 + 30 * len(names)))
     return apply_house_style(fig, present=present)
