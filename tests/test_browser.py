@@ -108,6 +108,13 @@ def test_participation_chart_and_csv_download(served, browser):
     for row in rows:
         totals[row["org"]] = totals.get(row["org"], 0) + int(row["commits"])
     assert totals == {"Acme": 3, "Globex": 3, "Independent": 1, "Initech": 1}
+    # The SVG button saves the same chart as a slide-sized vector image.
+    browser.find_element(By.CSS_SELECTOR, "#card-commits-by-org button.btn:nth-child(2)").click()
+    svg = browser.downloads / "commits-by-org.svg"
+    _wait(browser, lambda d: svg.exists() and svg.stat().st_size > 0)
+    head = svg.read_text("utf-8")[:400]
+    assert head.startswith("<svg") and 'width="1600"' in head and 'height="900"' in head
+    SCREENSHOTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(SCREENSHOTS / "participation-team-compute.png"))
 
 

@@ -244,3 +244,18 @@ def test_a_link_naming_an_unknown_team_keeps_it_visible(context):
     assert offered["cycle"] == ["2024.1"]
     banner = _text(cb.status_view(context, "/participation", "?team=Compute&team=compute"))
     assert "No team called 'Compute' (known: compute, storage)" in banner
+
+
+def test_an_unexpected_error_in_a_metric_becomes_a_panel(context, caplog):
+    def broken(con, filters):
+        raise RuntimeError("division by zero deep inside")
+
+    registry.register(registry.Chart(name="test-broken", title="Broken", page="test-only", metric=broken,
+                                     figure=None))
+    try:
+        view = cb.chart_view(context, "test-broken", "")
+    finally:
+        registry.CHARTS.pop("test-broken")
+    assert "Something went wrong" in _text(view)
+    assert "division by zero" not in _text(view)  # details go to the server log, not the page
+    assert "division by zero" in caplog.text
