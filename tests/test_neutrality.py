@@ -76,7 +76,11 @@ def test_pony_factor_over_people(con):
 def test_monthly_shares_top_n_others_independent(con):
     frame = neutrality.org_shares_monthly(con, Filters(team=("compute",), kind=("commit",)), top_n=1)
     # Jan a1 2 + a2 1 = Acme 3, p1 1 | Feb Acme 2, g1 2 -> Others | Mar g1 1 + i1 1 -> Others | Jul Acme | Oct p2
-    assert rows(frame, "month", "org", "contributions", "share") == [
+    # every series has every month Jan..Oct (10 x 3 rows); empty months carry 0 and no share
+    assert frame.height == 30
+    assert rows(frame.filter(frame["month"] == date(2024, 5, 1)), "org", "contributions", "share") == [
+        ("Acme", 0, None), ("Independent", 0, None), ("Others", 0, None)]
+    assert rows(frame.filter(frame["contributions"] > 0), "month", "org", "contributions", "share") == [
         (date(2024, 1, 1), "Acme", 3, 0.75), (date(2024, 1, 1), "Independent", 1, 0.25),
         (date(2024, 2, 1), "Acme", 2, 0.5), (date(2024, 2, 1), "Others", 2, 0.5),
         (date(2024, 3, 1), "Others", 2, 1.0), (date(2024, 7, 1), "Acme", 1, 1.0),

@@ -59,6 +59,7 @@ KPIS: dict[str, Kpi] = {}
 #: Area modules that register charts; each imports this module and calls register().
 AREA_MODULES = [
     "healthdash.dashboard.charts.participation",
+    "healthdash.dashboard.charts.neutrality",
     "healthdash.dashboard.charts.quality",
     "healthdash.dashboard.charts.reviews",
     "healthdash.dashboard.charts.security",

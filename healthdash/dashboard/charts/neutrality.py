@@ -1,0 +1,182 @@
+"""Company-neutral participation charts: shares, concentration, governance (issue 3).
+
+Registers the neutrality metrics (:mod:`healthdash.metrics.neutrality`) for the
+Participation page, the organisation drill-down (page "organisation"; the
+organisation comes from the ``org`` filter) and the Data page (affiliation
+conflicts).  Figure builders are pure ``(df, filters) -> go.Figure``; the same
+entries drive CSV downloads, embeds and exports.  No Dash import here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+
+from healthdash.dashboard.charts import Chart, register
+from healthdash.dashboard.figures import (COLORS, PALETTE, apply_house_style, area_over_time, color_map,
+                                          empty_figure, is_present, month_ticks)
+from healthdash.metrics import neutrality
+
+VERDICT_COLORS = {"diverse affiliation": "#2E7D32", "neither": "#F9A825", "single vendor": "#C62828",
+                  "no data": "#BDBDBD"}
+
+
+def share_over_time(df: pl.DataFrame, filters: Any = None) -> go.Figure:
+    """Stacked 100% area of each organisation's share of the month's contributions."""
+    fig = area_over_time(x="month", y="contributions", series="org", y_title="Share of contributions",
+                         empty="No contributions for these filters.")(df, filters)
+    if not df.is_empty():
+        fig.update_traces(groupnorm="percent", selector={"stackgroup": "one"})
+        fig.update_traces(hovertemplate="%{x|%b %Y}<br>%{fullData.name}: %{y:.0f}%<extra></extra>")
+        fig.update_yaxes(ticksuffix="%", range=[0, 100])
+    return fig
+
+
+def concentration_trend(df: pl.DataFrame, filters: Any = None) -> go.Figure:
+    """Elephant factor and effective number of organisations (1/HHI) per month; HHI on the right."""
+    present = is_present(filters)
+    if df.is_empty():
+        return empty_figure("No contributions for these filters.", present=present)
+    months = df["month"].to_list()
+    fig = go.Figure([
+        go.Scatter(x=months, y=df["elephant_factor"].to_list(), name="Elephant factor", mode="lines+markers",
+                   line={"color": PALETTE[0], "width": 2.5, "shape": "hv"},
+                   hovertemplate="%{x|%b %Y}<br>elephant factor %{y}<extra></extra>"),
+        go.Scatter(x=months, y=df["effective_orgs"].to_list(), name="Effective organisations (1/HHI)",
+                   mode="lines", line={"color": PALETTE[1], "width": 2},
+                   hovertemplate="%{x|%b %Y}<br>effective organisations %{y:.1f}<extra></extra>"),
+        go.Scatter(x=months, y=df["hhi"].to_list(), name="HHI (right)", yaxis="y2", mode="lines",
+                   line={"color": COLORS["muted"], "width": 1.5, "dash": "dot"},
+                   hovertemplate="%{x|%b %Y}<br>HHI %{y:.2f}<extra></extra>"),
+    ])
+    fig.update_layout(hovermode="x unified", yaxis={"title": "Organisations", "rangemode": "tozero"},
+                      yaxis2={"title": "HHI", "overlaying": "y", "side": "right", "range": [0, 1],
+                              "showgrid": False})
+    month_ticks(fig, months, present=present)
+    return apply_house_style(fig, present=present)
+
+
+def new_contributors(df: pl.DataFrame, filters: Any = None) -> go.Figure:
+    """Bars of new contributors per month, with the share still active six months later."""
+    present = is_present(filters)
+    if df.is_empty():
+        return empty_figure("No contributors for these filters.", present=present)
+    months = df["month"].to_list()
+    fig = go.Figure([
+        go.Bar(x=months, y=df["new_contributors"].to_list(), name="New contributors",
+               marker={"color": PALETTE[0]}, hovertemplate="%{x|%b %Y}<br>%{y} new<extra></extra>"),
+        go.Scatter(x=months, y=df["retention"].to_list(), name="Still active 6 months later", yaxis="y2",
+                   mode="lines+markers", line={"color": PALETTE[2], "width": 2.5}, connectgaps=False,
+                   hovertemplate="%{x|%b %Y}<br>%{y:.0%} retained<extra></extra>"),
+    ])
+    fig.update_layout(hovermode="x unified", yaxis_title="New contributors",
+                      yaxis2={"title": "Retained", "overlaying": "y", "side": "right", "range": [0, 1],
+                              "tickformat": ".0%", "showgrid": False})
+    month_ticks(fig, months, present=present)
+    return apply_house_style(fig, present=present)
+
+
+def governance_history(df: pl.DataFrame, filters: Any = None) -> go.Figure:
+    """One row of coloured squares per team: the verdict at each month end (flapping is visible)."""
+    present = is_present(filters)
+    if df.is_empty():
+        return empty_figure("Not enough commits or reviews for a verdict.", present=present)
+    fig = go.Figure()
+    for verdict, color in VERDICT_COLORS.items():
+        part = df.filter(pl.col("verdict") == verdict)
+        if part.is_empty():
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["as_of"].to_list(), y=part["team"].to_list(), name=verdict, mode="markers",
+            marker={"symbol": "square", "size": 22 if present else 16, "color": color},
+            customdata=part["margin_text"].fill_null("").to_list(),
+            hovertemplate="%{y} at %{x|%d %b %Y}: " + verdict + "<br>%{customdata}<extra></extra>"))
+    teams = sorted(df["team"].unique().to_list())
+    fig.update_layout(height=max(260, 90 + 40 * len(teams)) if not present else None,
+                      yaxis={"categoryorder": "array", "categoryarray": teams[::-1], "title": ""})
+    month_ticks(fig, df["as_of"].to_list(), present=present)
+    return apply_house_style(fig, present=present)
+
+
+def org_by_team(df: pl.DataFrame, filters: Any = None) -> go.Figure:
+    """One organisation's contributions per team, stacked by kind."""
+    present = is_present(filters)
+    if df.is_empty():
+        return empty_figure("This organisation has no contributions for these filters.", present=present)
+    kinds = sorted(df["kind"].unique().to_list())
+    colors = color_map(kinds)
+    teams = (df.group_by("team").agg(pl.col("contributions").sum()).sort("contributions", descending=True)
+             ["team"].to_list())
+    fig = go.Figure()
+    for kind in kinds:
+        part = df.filter(pl.col("kind") == kind)
+        fig.add_trace(go.Bar(x=part["team"].to_list(), y=part["contributions"].to_list(), name=kind,
+                             marker={"color": colors[kind]}, customdata=part["share_of_team"].to_list(),
+                             hovertemplate="%{x} · " + kind + ": %{y:,} (%{customdata:.0%} of the team)<extra></extra>"))
+    fig.update_layout(barmode="stack", yaxis_title="Contributions",
+                      xaxis={"categoryorder": "array", "categoryarray": teams})
+    return apply_house_style(fig, present=present)
+
+
+_CHARTS = [
+    Chart("org-share-over-time", "Share of contributions by organisation", "participation",
+          neutrality.org_shares_monthly, share_over_time, order=30, width=8,
+          description=(f"Each month's contributions (the kinds selected) split by the author's organisation at "
+                       f"that date; the {neutrality.SHARES_TOP_N} biggest are named, the rest are Others, and "
+                       "independents are one group. Bots excluded unless included.")),
+    Chart("concentration-trend", "Concentration over time", "participation",
+          neutrality.concentration_trend, concentration_trend, order=40, width=4,
+          description=("Elephant factor (fewest organisations with >= 50% of the month's contributions) and "
+                       "the effective number of organisations (1/HHI, HHI = sum of squared shares); each "
+                       "independent person counts as their own organisation.")),
+    Chart("neutrality-by-team", "Neutrality by team", "participation", neutrality.team_table, None, order=50,
+          description=("Per team over the filters: people, organisations (independents one per person), "
+                       "elephant factor, top-1 and top-2 share, HHI, effective organisations, pony factor "
+                       "(fewest people with >= 50%) and the independents' share.")),
+    Chart("governance-view", "Governance: affiliation diversity", "participation", neutrality.governance,
+          None, order=60,
+          description=("The community's historic criteria per team over the rolling window ending at the "
+                       "filter's end (else the last data): top-1 / top-2 organisation shares of commits, "
+                       "reviews, reviews by active core reviewers and active core reviewers, the verdict, and "
+                       "the margin — how many contributions would flip it. Thresholds from [governance].")),
+    Chart("governance-history", "Governance verdict by month", "participation", neutrality.governance_history,
+          governance_history, order=70,
+          description=("The verdict at every month end over the rolling window, so a team flipping between "
+                       "states on a handful of contributions is visible; hover for the margin.")),
+    Chart("concentration-by-kind", "Concentration by contribution kind", "participation",
+          neutrality.concentration, None, order=80, width=6,
+          description="Elephant factor, top-1/top-2 share, HHI, effective organisations and independents' share "
+                      "per kind and over all selected kinds."),
+    Chart("pony-factor", "Pony factor", "participation", neutrality.pony_factor, None, order=85, width=6,
+          description="The fewest people whose contributions reach 50%, per kind and over all selected kinds."),
+    Chart("org-shares-by-kind", "Organisations per contribution kind", "participation", neutrality.org_shares,
+          None, order=90, width=6,
+          description="Per kind: each organisation's contributions, people and share; independents as one group."),
+    Chart("team-dependence", "Organisations each team depends on, per release cycle", "participation",
+          neutrality.team_dependence, None, order=95, width=6,
+          description=(f"The {neutrality.DEPENDENCE_TOP_N} organisations with the largest share of each team's "
+                       "contributions in each release cycle, with the change from the previous cycle.")),
+    Chart("new-contributors", "New contributors and six-month retention", "participation",
+          neutrality.new_contributors, new_contributors, order=100, width=6,
+          description=("People whose first contribution in scope falls in the month, and the share of them "
+                       "with a contribution six to eight months later (blank until that is known).")),
+    Chart("affiliation-changes", "Affiliation changes", "participation", neutrality.affiliation_changes, None,
+          order=110, width=6,
+          description="People whose organisation changed, the day of the first contribution under the new one, "
+                      "and the rule and file line that gave it."),
+    Chart("organisation-by-team", "Contributions by team and kind", "organisation", neutrality.org_detail,
+          org_by_team, order=10, width=7,
+          description="The organisation's contributions per team, stacked by kind; hover for its share of the team."),
+    Chart("organisation-table", "By team and kind", "organisation", neutrality.org_detail, None, order=20, width=5,
+          description="Contributions, people and the share of each team's contributions of that kind."),
+    Chart("affiliation-conflicts", "Affiliation conflicts", "data", neutrality.affiliation_conflicts, None,
+          order=50, empty_message="No two affiliation sources disagree.",
+          description=("People for whom two affiliation sources name different organisations on the same days: "
+                       "the organisation chosen by precedence (overrides, then files in configured order) and "
+                       "what the other source said.")),
+]
+
+for _chart in _CHARTS:
+    register(_chart)
