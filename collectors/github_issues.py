@@ -14,7 +14,7 @@ source sets ``include_private`` and authenticates (``token_env``), the same
 rule as :mod:`collectors.launchpad`.
 
 Options: ``repos`` (``["owner/name", ...]``; the warehouse repository is the
-part after the slash, or ``owner/name=repo`` to name it), ``security_labels``,
+full name, as for pull requests, or ``owner/name=repo`` to name it), ``security_labels``,
 ``token_env``, ``include_private``; ``location`` is the API root
 (``https://api.github.com`` when empty).
 """
@@ -27,10 +27,9 @@ from typing import Any, Iterator, Mapping
 import polars as pl
 
 from collectors.base import Batch, CollectorError, SourceSpec, utc_now
-from collectors.http import HttpClient
-from collectors.review_rows import IDENTITY_SCHEMA, identity_row
+from collectors.github import client_for, user_identity
+from collectors.review_rows import IDENTITY_SCHEMA
 
-DEFAULT_API = "https://api.github.com"
 CURSOR_MARGIN = timedelta(minutes=10)
 TS = pl.Datetime("us", "UTC")
 BUG_SCHEMA = {
@@ -53,13 +52,17 @@ def parse_time(value: str | None) -> datetime | None:
 
 
 def repo_targets(entries: list[str]) -> list[tuple[str, str]]:
-    """``["org/nova", "org/x=client"]`` -> ``[("org/nova", "nova"), ("org/x", "client")]``."""
+    """``["org/nova", "org/x=client"]`` -> ``[("org/nova", "org/nova"), ("org/x", "client")]``.
+
+    The warehouse repository is the full name, as for pull requests (``collectors.github``),
+    unless ``=name`` gives the configured repository's name.
+    """
     targets = []
     for entry in entries:
         full, _, name = str(entry).partition("=")
         if full.count("/") != 1 or not all(full.split("/")):
             raise CollectorError(f"github_issues: repository {entry!r} is not 'owner/name'")
-        targets.append((full.strip(), (name or full.split("/")[1]).strip()))
+        targets.append((full.strip(), (name or full).strip()))
     return targets
 
 
@@ -90,17 +93,16 @@ def issue_row(item: Mapping[str, Any], *, full_name: str, repo: str, private: bo
 
 
 def _identity(user: Mapping[str, Any] | None) -> str | None:
-    if not user or not user.get("login"):
-        return None
-    return identity_row("github", account_id=user.get("id"), username=user["login"])["identity_id"]
+    row = user_identity(user)
+    return row["identity_id"] if row else None
 
 
 def _identities(items: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     users = {}
     for item in items:
         for user in (item.get("user"), item.get("assignee")):
-            if user and user.get("login"):
-                row = identity_row("github", account_id=user.get("id"), username=user["login"])
+            row = user_identity(user)
+            if row:
                 users[row["identity_id"]] = row
     return list(users.values())
 
@@ -115,7 +117,7 @@ def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batc
     security_labels = tuple(options.get("security_labels") or ())
     started = utc_now()
     seen: list[datetime] = []
-    with HttpClient.from_options(spec.location or DEFAULT_API, options, progress=progress) as client:
+    with client_for(spec, progress) as client:
         for full_name, repo in targets:
             private = bool(client.get_json(f"repos/{full_name}").get("private"))
             params = {"state": "all", "sort": "updated", "direction": "asc", "per_page": 100}

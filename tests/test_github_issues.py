@@ -76,7 +76,7 @@ def rows(db):
 
 
 def test_repo_targets():
-    assert repo_targets(["org/nova", "org/x=client"]) == [("org/nova", "nova"), ("org/x", "client")]
+    assert repo_targets(["org/nova", "org/x=client"]) == [("org/nova", "org/nova"), ("org/x", "client")]
     with pytest.raises(CollectorError, match="not 'owner/name'"):
         repo_targets(["nova"])
 
@@ -95,7 +95,7 @@ def test_collects_issues_over_pages_with_security_labels(github, tmp_path):
     assert got["example-org/widget#11"]["is_security"]                  # "Security" label, case-insensitive
     assert not got["example-org/widget#10"]["is_security"]
     assert got["example-org/widget#13"]["state_reason"] == "not_planned"
-    assert got["example-org/widget#10"]["repo"] == "widget" and got["example-org/widget#10"]["project"] is None
+    assert got["example-org/widget#10"]["repo"] == "example-org/widget" and got["example-org/widget#10"]["project"] is None
     assert got["example-org/widget#11"]["closed"] is None
     assert cursor == "2024-02-10T09:00:00Z"
     with reader(db) as con:
