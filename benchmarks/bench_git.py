@@ -10,8 +10,10 @@ time zones, a few files changed per commit with small line edits, new and
 deleted files, renames, binary files and merged topic branches.  A tag
 ``half`` marks the middle of the history.  Then, in one run:
 
-1. raw ``git log`` (the collector's exact arguments) to /dev/null, best of N;
-2. a full collection into a fresh warehouse with ``healthdash.collect``, best of N;
+1. raw ``git log`` (the collector's exact arguments) to /dev/null, and
+2. a full collection into a fresh warehouse with ``healthdash.collect``,
+   interleaved N times, best of N each (the machine's load average is printed:
+   both timings need idle cores to mean anything);
 3. peak RSS of a collection of ``half`` vs the whole history, each in a fresh
    subprocess (``resource.getrusage`` of that process).
 
@@ -217,9 +219,12 @@ def time_raw_log(repo: Path, rev: str = "main") -> float:
 def time_collection(repo: Path, rev: str = "main", show_shape: bool = False) -> tuple[float, int]:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(path=None, warehouse=Path(tmp) / "bench.duckdb")
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu_seconds()
         [result] = collect(settings, [git_source("synthetic", str(repo), branch=rev)])
         elapsed = time.perf_counter() - started
+        own, git_cpu = (after - before for after, before in zip(_cpu_seconds(), cpu))
+        if show_shape:
+            print(f"CPU seconds:       collector process {own:.2f}, its git log {git_cpu:.2f}", flush=True)
         if result.error:
             sys.exit(f"collection failed: {result.error}")
         with reader(settings.warehouse) as con:
@@ -227,6 +232,12 @@ def time_collection(repo: Path, rev: str = "main", show_shape: bool = False) -> 
             if show_shape:
                 print(shape(con), flush=True)
     return elapsed, commits
+
+
+def _cpu_seconds() -> tuple[float, float]:
+    """(user+sys of this process, user+sys of its finished children)."""
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
 
 
 def shape(con) -> str:
@@ -265,9 +276,12 @@ def main(argv: list[str] | None = None) -> None:
         return
     args.workdir.mkdir(parents=True, exist_ok=True)
     repo = build_repo(args.workdir, args.commits)
-    raw = min(time_raw_log(repo) for _ in range(args.repeat))
-    runs = [time_collection(repo, show_shape=index == 0) for index in range(args.repeat)]
-    full, commits = min(runs)
+    raws, runs = [], []
+    for index in range(args.repeat):      # interleaved, so both see the same machine load
+        raws.append(time_raw_log(repo))
+        runs.append(time_collection(repo, show_shape=index == 0))
+    raw, (full, commits) = min(raws), min(runs)
+    print(f"load average:      {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     print(f"commits:           {commits}")
     print(f"raw git log:       {raw:7.2f} s  {commits / raw:8.0f} commits/s  (best of {args.repeat})")
     print(f"full collection:   {full:7.2f} s  {commits / full:8.0f} commits/s  (best of {args.repeat})")
