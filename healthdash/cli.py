@@ -93,8 +93,11 @@ def demo(
     from healthdash import demo as demo_module
     from healthdash.settings import load_settings
 
+    from healthdash.progress import RichReporter
+
     console.print(f"building the demo community in {directory} (seed {seed}) …")
-    config_path = demo_module.build(directory, seed=seed)
+    with RichReporter(console) as reporter:
+        config_path = demo_module.build(directory, seed=seed, reporter=reporter)
     settings = load_settings(config_path)
     console.print(f"[green]demo ready[/]: {settings.warehouse} (settings: {config_path})")
     if not no_serve:

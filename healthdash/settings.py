@@ -94,7 +94,7 @@ class Settings:
     def resolve(self, value: str) -> Path:
         """A path from the file, made absolute against the file's directory."""
         candidate = Path(value).expanduser()
-        return candidate if candidate.is_absolute() else self.base_dir / candidate
+        return Path(os.path.normpath(candidate if candidate.is_absolute() else self.base_dir / candidate))
 
     def section(self, name: str) -> dict[str, Any]:
         return dict(self.raw.get(name) or {})
