@@ -56,7 +56,8 @@ def sync_policy(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
 
 def policy_in_warehouse(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the warehouse currently counts private bugs in aggregates."""
-    row = con.execute("SELECT enabled FROM privacy_policy WHERE name = ?", [POLICY_SWITCH]).fetchone()
+    row = con.execute("SELECT enabled FROM privacy_policy WHERE name = ?", [POLICY_SWITCH]).fetchall()
+    row = row[0] if row else None
     return bool(row and row[0])
 
 

@@ -245,3 +245,24 @@ def test_persistent_failure_is_one_clear_error_and_loses_nothing(launchpad, tmp_
 def test_no_projects_is_a_config_error(tmp_path):
     with pytest.raises(CollectorError, match="no projects"):
         list(collect(SourceSpec("launchpad", "launchpad:x", "http://127.0.0.1:9"), None))
+
+
+# -- the demo part --------------------------------------------------------------------------------
+
+def test_demo_bugs_part_collects_through_the_real_collectors(tmp_path):
+    """The demo's Launchpad emulator + advisories, collected by the real collectors (no git part)."""
+    from healthdash.demo.build import build
+    from healthdash.demo.bugs import PRIVATE_MARKER, bugs_part
+    from healthdash.metrics import security
+    from healthdash.settings import load_settings
+
+    config = build(tmp_path / "demo", parts=[bugs_part], scale=0.3)
+    settings = load_settings(config)
+    with reader(settings.warehouse) as con:
+        private = con.execute("SELECT count(DISTINCT bug_id), count(title), count(web_link) FROM bugs WHERE is_private").fetchall()[0]
+        assert private == (4, 0, 0)                        # seen (privileged feed), but no titles or links
+        dump = json.dumps(con.sql("SELECT * FROM bugs").fetchall(), default=str)
+        assert PRIVATE_MARKER not in dump.upper() and PRIVATE_MARKER.lower() not in dump
+        assert con.execute("SELECT count(*) FROM advisories").fetchall()[0][0] > 0
+        summary = security.summary(con, None).row(0, named=True)
+    assert summary["open_security_bugs"] >= 4 and summary["fixed_security_bugs"] > 0   # private ones counted
