@@ -112,3 +112,19 @@ def test_empty_warehouse_gives_empty_frames(tmp_path):
         pass
     for metric in (bugs.backlog, bugs.flow, bugs.open_age_by_importance, bugs.time_to_triage, bugs.fixed_by_org):
         assert frame(db, metric).height == 0
+
+
+@pytest.mark.parametrize("switch", [True, False])
+def test_security_switch_reaches_the_warehouse_at_each_collection(tmp_path, switch):
+    from healthdash.collect import collect
+    from healthdash.privacy import policy_in_warehouse
+    from healthdash.settings import load_settings
+
+    db = build(tmp_path / "w.duckdb", count_private=not switch)
+    config = tmp_path / "healthdash.toml"
+    config.write_text(f'warehouse = "{db}"\n[security]\ncount_private_in_aggregates = {str(switch).lower()}\n')
+    collect(load_settings(config), [])
+    with reader(db) as con:
+        assert policy_in_warehouse(con) is switch
+    # the backlog follows: J counted at Jan 31 only when the switch is on
+    assert frame(db, bugs.backlog)["open_bugs"].to_list()[3] == (3 if switch else 2)
