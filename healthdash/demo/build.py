@@ -101,7 +101,13 @@ def _reviews_part(ctx: DemoContext) -> None:
 
 
 #: The demo's parts, run in order.  Later issues append theirs (affiliation, reviews, bugs, coverage).
-PARTS: list[Part] = [_git_part, _coverage_part, _reviews_part]
+def _affiliation_part(ctx: DemoContext) -> None:
+    from healthdash.demo.affiliation import affiliation_part
+
+    affiliation_part(ctx)
+
+
+PARTS: list[Part] = [_git_part, _coverage_part, _reviews_part, _affiliation_part]
 
 
 def base_config(community: Community, demo_dir: Path, warehouse: Path) -> dict[str, Any]:

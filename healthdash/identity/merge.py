@@ -55,6 +55,7 @@ class People:
     identity_person: dict[str, tuple[str, str]] = field(default_factory=dict)   # id -> (person, rule)
     people: dict[str, tuple[str, bool]] = field(default_factory=dict)           # person -> (name, is_bot)
     person_keys: dict[str, set[str]] = field(default_factory=dict)              # person -> every node key
+    fallback_domains: dict[str, str] = field(default_factory=dict)              # person -> work domain
 
 
 def _source_kind(source: str) -> str:
@@ -97,7 +98,7 @@ def link_edges(links: Iterable[LinkRow], identities: list[Identity]) -> list[tup
 
 def build_people(identities: list[Identity], links: list[LinkRow], *, splits: Iterable[str] = (),
                  trusted_origins: Iterable[str] = (), bot_patterns: Iterable[str] = (),
-                 bot_marks: dict[str, bool] | None = None) -> People:
+                 bot_marks: dict[str, bool] | None = None, public_domains: Iterable[str] = ()) -> People:
     """Merge identities into people; see the module docstring for the rules."""
     trusted = set(trusted_origins)
     split_nodes = _split_nodes(set(splits), identities)
@@ -110,7 +111,21 @@ def build_people(identities: list[Identity], links: list[LinkRow], *, splits: It
             _connect(graph, a, b, why)
     for ident in identities:
         graph.setdefault("i:" + ident.identity_id, [])
-    return _components(graph, {i.identity_id: i for i in identities}, list(bot_patterns), bot_marks or {})
+    people = _components(graph, {i.identity_id: i for i in identities}, list(bot_patterns), bot_marks or {})
+    _fallback_domains(people, {i.identity_id: i for i in identities}, set(public_domains))
+    return people
+
+
+def _fallback_domains(people: People, by_id: dict[str, Identity], public: set[str]) -> None:
+    """Each person's most used non-public email domain (for their identities without an email)."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for identity_id, (person, _) in people.identity_person.items():
+        email = (by_id[identity_id].email or "").strip().lower()
+        domain = email.rsplit("@", 1)[-1] if "@" in email else ""
+        if domain and not any(domain == p or domain.endswith("." + p) for p in public):
+            counts[person][domain] += 1
+    for person, domains in counts.items():
+        people.fallback_domains[person] = sorted(domains.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
 
 
 def _split_nodes(splits: set[str], identities: list[Identity]) -> set[str]:

@@ -233,7 +233,8 @@ def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
         splits=[r[0] for r in _rows(con, "SELECT key FROM identity_splits")],
         trusted_origins=[r[0] for r in _rows(con, "SELECT origin FROM affiliation_files WHERE format = 'overrides'")],
         bot_patterns=[r[0] for r in _rows(con, "SELECT pattern FROM bot_patterns")],
-        bot_marks=dict(_rows(con, "SELECT key, is_bot FROM identity_bot_marks")))
+        bot_marks=dict(_rows(con, "SELECT key, is_bot FROM identity_bot_marks")),
+        public_domains=[r[0] for r in _rows(con, "SELECT domain FROM public_mail_domains")])
     con.execute("DELETE FROM identity_person")
     _insert(con, "identity_person", pl.DataFrame({
         "identity_id": list(people.identity_person),
@@ -243,8 +244,10 @@ def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM people")
     _insert(con, "people", pl.DataFrame({
         "person_id": list(people.people), "display_name": [n for n, _ in people.people.values()],
-        "is_bot": [b for _, b in people.people.values()]},
-        schema={"person_id": pl.String, "display_name": pl.String, "is_bot": pl.Boolean}))
+        "is_bot": [b for _, b in people.people.values()],
+        "fallback_domain": [people.fallback_domains.get(p) for p in people.people]},
+        schema={"person_id": pl.String, "display_name": pl.String, "is_bot": pl.Boolean,
+                "fallback_domain": pl.String}))
     keys = [(person, key) for person, nodes in people.person_keys.items() for key in nodes]
     _write_affiliations(con, pl.DataFrame({"person_id": [p for p, _ in keys], "key": [k for _, k in keys]},
                                           schema={"person_id": pl.String, "key": pl.String}))
@@ -259,9 +262,8 @@ def _write_affiliations(con, person_keys: pl.DataFrame) -> None:
     try:
         con.execute("""
             INSERT INTO affiliations (person_id, org, valid_from, valid_to, origin, rank, detail)
-            SELECT person_id, org, valid_from,
-                   first(valid_to ORDER BY rank, origin), first(origin ORDER BY rank, origin),
-                   min(rank), first(detail ORDER BY rank, origin)
+            SELECT person_id, org, valid_from, first(valid_to ORDER BY rank), origin,
+                   min(rank), first(detail ORDER BY rank)
             FROM (
                 SELECT k.person_id, coalesce(al.org, r.org) AS org, r.valid_from, r.valid_to,
                        r.origin, r.rank, r.detail
@@ -269,6 +271,6 @@ def _write_affiliations(con, person_keys: pl.DataFrame) -> None:
                 JOIN _hd_person_keys k ON k.key = r.key
                 LEFT JOIN org_aliases al ON al.alias = lower(r.org)
             )
-            GROUP BY person_id, org, valid_from""")
+            GROUP BY person_id, org, valid_from, origin""")
     finally:
         con.unregister("_hd_person_keys")

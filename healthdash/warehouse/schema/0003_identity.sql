@@ -9,8 +9,23 @@
 -- people and affiliations from these tables in one transaction; attribution is
 -- then computed at query time, so a correction never needs a re-collection.
 
-ALTER TABLE affiliations ADD COLUMN rank INTEGER DEFAULT 50;   -- lower wins
-ALTER TABLE affiliations ADD COLUMN detail VARCHAR;            -- file line / rule that set it
+-- Person periods, now keyed by origin too, so two files saying the same
+-- organisation from the same day with different ends both stay (and conflict).
+DROP TABLE affiliations;
+CREATE TABLE affiliations (
+    person_id  VARCHAR NOT NULL,
+    org        VARCHAR NOT NULL,
+    valid_from DATE NOT NULL DEFAULT DATE '1970-01-01',
+    valid_to   DATE,                  -- exclusive; NULL = open
+    origin     VARCHAR NOT NULL DEFAULT '',   -- file the period came from
+    rank       INTEGER DEFAULT 50,    -- lower wins: overrides 0, files in configured order
+    detail     VARCHAR,               -- file line that set it
+    PRIMARY KEY (person_id, org, valid_from, origin)
+);
+
+-- For identities without an email (GitHub logins, Launchpad ids): the person's
+-- most used non-public email domain, so the domain map still applies.
+ALTER TABLE people ADD COLUMN fallback_domain VARCHAR;
 
 -- Person-level periods exactly as the files state them, keyed by what the file
 -- names (an email, or a launchpad/github/gerrit username).  valid_to exclusive.
@@ -89,7 +104,8 @@ SELECT
                   ELSE 'id:' || i.identity_id END)                      AS person_id,
     lower(trim(i.email))                                                 AS email,
     CASE WHEN strpos(coalesce(i.email, ''), '@') > 0
-         THEN lower(trim(split_part(i.email, '@', -1))) END              AS email_domain,
+         THEN lower(trim(split_part(i.email, '@', -1)))
+         ELSE pe.fallback_domain END                                     AS email_domain,
     i.name,
     coalesce(pe.is_bot,
              EXISTS (SELECT 1 FROM bot_patterns b
