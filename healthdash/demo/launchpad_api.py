@@ -133,7 +133,8 @@ class LaunchpadEmulator:
             page["next_collection_link"] = f"{self.root}/{project}?{urlencode(params)}"
         if start > 0:
             params = [(k, v) for k, vs in query.items() if k != "ws.start" for v in vs]
-            page["prev_collection_link"] = f"{self.root}/{project}?{urlencode(params + [('ws.start', max(0, start - size))])}"
+            previous = params + [("ws.start", max(0, start - size))]
+            page["prev_collection_link"] = f"{self.root}/{project}?{urlencode(previous)}"
         return _json(200, page)
 
 
