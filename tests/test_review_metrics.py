@@ -61,7 +61,8 @@ COMMITS = [
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory, make_httpserver):
-    httpserver = make_httpserver  # the session's server; this module's route is cleared afterwards
+    httpserver = make_httpserver  # the session's server: drop routes earlier tests left, and ours afterwards
+    httpserver.clear()
     tmp = tmp_path_factory.mktemp("reviews")
     handler = gerrit_handler(_changes())
 
