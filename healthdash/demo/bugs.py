@@ -32,6 +32,7 @@ from healthdash.demo.launchpad_api import LaunchpadEmulator
 UTC = timezone.utc
 FIRST_NUMBER = 2_100_000
 PRIVATE_MARKER = "EMBARGOED-DEMO"
+WEB_ROOT = "https://bugs.launchpad.example"      # bug pages of the demo tracker (not served)
 SECURITY_SHARE = 0.09
 PRIVATE_SECURITY_BUGS = 4
 IMPORTANCE = (("Critical", 3), ("High", 17), ("Medium", 40), ("Low", 25), ("Wishlist", 5), ("Undecided", 10))
@@ -88,11 +89,11 @@ def _lifecycle(community: Community, task: dict[str, Any], team: str, security: 
     created = datetime.fromisoformat(task["date_created"])
     outcome = rng.random()
     triaged = created + timedelta(hours=rng.expovariate(1 / (40 if not security else 12)))
-    if rng.random() < 0.1 or triaged > end:
+    if (not security and rng.random() < 0.1) or triaged > end:
         task["status"] = "New"
         return
     task["date_left_new"] = _iso(triaged)
-    if outcome < (0.7 if security else 0.55):
+    if outcome < (0.9 if security else 0.55):   # security bugs are fixed unless invalid
         fix = triaged + timedelta(days=rng.lognormvariate(math.log(10 if security else 18), 0.9))
         if fix > end:
             task.update(status="In Progress", date_in_progress=_iso(triaged + timedelta(hours=5)),
@@ -109,7 +110,8 @@ def _lifecycle(community: Community, task: dict[str, Any], team: str, security: 
             task.update(status="Fix Released", date_fix_committed=_iso(committed),
                         date_fix_released=_iso(released), date_closed=_iso(released))
         return
-    closing = {0.67: "Invalid", 0.73: "Won't Fix", 0.80: "Expired", 0.82: "Opinion"}
+    closing = ({1.0: "Invalid"} if security else
+               {0.67: "Invalid", 0.73: "Won't Fix", 0.80: "Expired", 0.82: "Opinion"})
     for threshold, status in closing.items():
         if outcome < threshold:
             closed = triaged + timedelta(days=60 if status == "Expired" else rng.uniform(0, 3))
@@ -229,7 +231,7 @@ def bugs_part(ctx) -> None:
     bugs = bug_definitions(ctx.community, rng, ctx.scale)
     root = ctx.server.url + "/launchpad/devel"
     ctx.server.add_route("/launchpad/devel", LaunchpadEmulator(bugs, root=root, prefix="/launchpad/devel",
-                                                               private_visible=True))
+                                                               private_visible=True, web_root=WEB_ROOT))
     ctx.add_source("launchpad", name="bugs", url=root, projects=sorted(ctx.community.projects),
                    security_labels=["security"])
     folder = ctx.path("advisories")

@@ -44,12 +44,13 @@ class LaunchpadEmulator:
 
     def __init__(self, bugs: list[dict[str, Any]], *, root: str = "", prefix: str = "/devel",
                  private_visible: bool = False, faults: Mapping[str, list[int]] | None = None,
-                 hidden: set[int] | None = None):
+                 hidden: set[int] | None = None, web_root: str | None = None):
         self.bugs = {int(b["id"]): b for b in bugs}
         self.root = root.rstrip("/")
         self.prefix = prefix.rstrip("/")
         self.private_visible = private_visible
         self.faults = {k: list(v) for k, v in (faults or {}).items()}
+        self.web_root = web_root.rstrip("/") if web_root else None   # default: next to the API root
         self.hidden = set(hidden or ())     # bug resources that answer 404 even when listed
         self.log: list[str] = []
 
@@ -94,7 +95,7 @@ class LaunchpadEmulator:
 
     def task(self, bug: Mapping[str, Any], task: Mapping[str, Any]) -> dict[str, Any]:
         number, project = int(bug["id"]), task["project"]
-        web = self.root.replace("api.", "bugs.").rsplit("/devel", 1)[0]
+        web = self.web_root or self.root.replace("api.", "bugs.").rsplit("/devel", 1)[0]
         entry = {
             "self_link": f"{self.root}/{project}/+bug/{number}",
             "web_link": f"{web}/{project}/+bug/{number}",
