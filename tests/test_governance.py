@@ -53,10 +53,11 @@ def test_verdicts_and_margins(con):
     # core metrics: others need ceil(2/.8 - 2) = 1 more to bring top-2 to <= 80%
     assert {m: r["margin"] for m, r in compute.items()} == {
         "commits": 1, "reviews": 3, "core_reviews": 1, "core_reviewers": 1}
-    # single vendor is nearest on core reviews: (1 + k)/(2 + k) >= .9 -> k = 8
+    # single vendor, relative to each criterion's volume: commits (5 + k)/(10 + k) >= .9 -> k = 40 (40/10 = 4);
+    # reviews k = 26 (26/4); core reviews and reviewers k = 8 (8/2 = 4): the tie goes to the first, commits
     assert compute["commits"]["margin_text"] == (
         "1 review by an active core reviewer and 1 active core reviewer from other organisations to reach "
-        "diverse affiliation; 8 reviews by active core reviewers from the top organisation to single vendor")
+        "diverse affiliation; 40 commits from the top organisation to single vendor")
     storage = metric_rows(frame, "storage")
     assert storage["commits"]["verdict"] == "single vendor"
     assert storage["commits"]["margin_text"] == "1 commit from leaving single vendor"   # 1/(1+1) < .9

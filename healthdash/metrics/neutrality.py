@@ -76,6 +76,13 @@ def org_detail(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
     return run(con, "neutrality_org_detail", filters, org=org)
 
 
+def org_people(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
+               *, org: str | None = None) -> pl.DataFrame:
+    """The people behind one organisation's contributions: person, contributions, teams, first/last day."""
+    org = org or (filters.org[0] if filters and filters.org else None)
+    return run(con, "neutrality_org_people", filters, org=org)
+
+
 def person_attribution(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
                        *, person: str | None = None) -> pl.DataFrame:
     """One person's contributions by organisation, rule and source line (``person`` = person id)."""
@@ -97,6 +104,29 @@ def governance(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -
     """Per team and metric, at the filter's end (else the last day with data): shares, orgs,
     margin, and the team's verdict with its margin text and the criteria it cannot evaluate."""
     return run(con, "governance_verdicts", filters, mode="current")
+
+
+_EVIDENCE_COLUMNS = {"commits": "commits", "reviews": "reviews", "core_reviews": "core reviews",
+                     "core_reviewers": "core reviewers"}
+
+
+def governance_summary(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
+    """One row per team: verdict, margin and, per criterion, the evidence as
+    "top org share / top-2 share of n" (the same numbers as :func:`governance`)."""
+    frame = governance(con, filters)
+    if frame.height == 0:
+        return pl.DataFrame(schema={"team": pl.String, "verdict": pl.String, "margin": pl.String})
+    evidence = frame.with_columns(pl.when(pl.col("evaluable")).then(pl.format(
+        "{} {}% · top-2 {}% of {}", pl.col("top_org"), (pl.col("top1_share") * 100).round(0).cast(pl.Int64),
+        (pl.col("top2_share") * 100).round(0).cast(pl.Int64), pl.col("total"))).otherwise(pl.lit("no data"))
+        .alias("evidence"))
+    wide = evidence.pivot(on="metric", index=["team"], values="evidence").rename(_EVIDENCE_COLUMNS)
+    teams = frame.select("team", "verdict", pl.col("margin_text").alias("margin"),
+                         pl.col("not_evaluable").alias("cannot evaluate"), "as_of", "window_days"
+                         ).unique(subset=["team"], keep="first", maintain_order=True)
+    return teams.join(wide, on="team").select(
+        "team", "verdict", "margin", *[c for c in _EVIDENCE_COLUMNS.values() if c in wide.columns],
+        "cannot evaluate", "as_of", "window_days")
 
 
 def governance_history(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:

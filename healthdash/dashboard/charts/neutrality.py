@@ -122,12 +122,12 @@ def org_by_team(df: pl.DataFrame, filters: Any = None) -> go.Figure:
 
 _CHARTS = [
     Chart("org-share-over-time", "Share of contributions by organisation", "participation",
-          neutrality.org_shares_monthly, share_over_time, order=30, width=8,
+          neutrality.org_shares_monthly, share_over_time, order=30, width=7,
           description=(f"Each month's contributions (the kinds selected) split by the author's organisation at "
                        f"that date; the {neutrality.SHARES_TOP_N} biggest are named, the rest are Others, and "
                        "independents are one group. Bots excluded unless included.")),
     Chart("concentration-trend", "Concentration over time", "participation",
-          neutrality.concentration_trend, concentration_trend, order=40, width=4,
+          neutrality.concentration_trend, concentration_trend, order=40, width=5,
           description=("Elephant factor (fewest organisations with >= 50% of the month's contributions) and "
                        "the effective number of organisations (1/HHI, HHI = sum of squared shares); each "
                        "independent person counts as their own organisation.")),
@@ -135,12 +135,13 @@ _CHARTS = [
           description=("Per team over the filters: people, organisations (independents one per person), "
                        "elephant factor, top-1 and top-2 share, HHI, effective organisations, pony factor "
                        "(fewest people with >= 50%) and the independents' share.")),
-    Chart("governance-view", "Governance: affiliation diversity", "participation", neutrality.governance,
+    Chart("governance-view", "Governance: affiliation diversity", "participation", neutrality.governance_summary,
           None, order=60,
           description=("The community's historic criteria per team over the rolling window ending at the "
                        "filter's end (else the last data): top-1 / top-2 organisation shares of commits, "
                        "reviews, reviews by active core reviewers and active core reviewers, the verdict, and "
-                       "the margin — how many contributions would flip it. Thresholds from [governance].")),
+                       "the margin — how many contributions would flip it. Thresholds from [governance]; the "
+                       "CSV of `healthdash export` has every number behind it (metric governance).")),
     Chart("governance-history", "Governance verdict by month", "participation", neutrality.governance_history,
           governance_history, order=70,
           description=("The verdict at every month end over the rolling window, so a team flipping between "

@@ -14,7 +14,8 @@
 -- diverse affiliation: on every metric top-1 <= top1_max and top-2 <= top2_max;
 -- single vendor: top-1 >= single_min on any metric.
 -- margin: the fewest contributions that would change the metric's state
--- (leaders adding work to lose it, others adding work to reach it).
+-- (leaders adding work to lose it, others adding work to reach it); the team's
+-- margin text names the criterion nearest to flipping relative to its volume.
 -- Thresholds come from attribution_settings (config [governance]) else defaults.
 WITH cfg AS (
     SELECT
@@ -134,11 +135,11 @@ SELECT as_of, team, metric, unit, total, top_org, c1 AS top_count, top1_share,
             WHEN team_single THEN string_agg(CASE WHEN single THEN k_lose_single || ' ' || (CASE WHEN k_lose_single = 1 THEN unit_one ELSE unit END) END, ' and ' ORDER BY ord) OVER w
                                   || ' from leaving single vendor'
             WHEN team_diverse THEN
-                 (arg_min(k_lose_diverse || ' ' || (CASE WHEN k_lose_diverse = 1 THEN unit_one ELSE unit END), k_lose_diverse * 10 + ord) FILTER (WHERE evaluable) OVER w)
+                 (arg_min(k_lose_diverse || ' ' || (CASE WHEN k_lose_diverse = 1 THEN unit_one ELSE unit END), k_lose_diverse / total + ord * 1e-9) FILTER (WHERE evaluable) OVER w)
                  || ' from losing diverse affiliation'
             ELSE string_agg(CASE WHEN evaluable AND NOT diverse_ok THEN k_gain_diverse || ' ' || (CASE WHEN k_gain_diverse = 1 THEN unit_one ELSE unit END) END, ' and ' ORDER BY ord) OVER w
                  || ' from other organisations to reach diverse affiliation; '
-                 || (arg_min(k_gain_single || ' ' || (CASE WHEN k_gain_single = 1 THEN unit_one ELSE unit END), k_gain_single * 10 + ord) FILTER (WHERE evaluable) OVER w)
+                 || (arg_min(k_gain_single || ' ' || (CASE WHEN k_gain_single = 1 THEN unit_one ELSE unit END), k_gain_single / total + ord * 1e-9) FILTER (WHERE evaluable) OVER w)
                  || ' from the top organisation to single vendor'
        END                                                                AS margin_text,
        string_agg(CASE WHEN NOT evaluable THEN unit END, ', ' ORDER BY ord) OVER w AS not_evaluable,
