@@ -17,7 +17,7 @@ import pytest
 from collectors.base import CollectorError, SourceSpec, identity_id
 from collectors.git import collect as git_collect
 from collectors.git import read_mailmap
-from gitrepo import add_commits, commit, git, head, init_repo, make_repo, reset_hard
+from gitrepo import add_commits, commit, head, init_repo, make_repo, reset_hard
 from healthdash.collect import collect, git_source
 from healthdash.settings import Settings
 from healthdash.warehouse import reader, row_counts
