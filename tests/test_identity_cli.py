@@ -46,7 +46,8 @@ def test_show_explains_merges_and_attribution(setup):
     assert "email:a1@acme.com" in result.output
     assert "email a1@acme.com" in result.output                       # the merge rule of each identity
     assert "domain map: acme.com -> Acme" in result.output            # why the organisation
-    assert "affiliation a1@acme.com 'Right Organisation' from 2024-01-05" in result.output
+    # a1's Acme contributions run 2024-01-05 .. 2024-07-15: the line covers exactly that span
+    assert "affiliation a1@acme.com 'Right Organisation' from 2024-01-05 until 2024-07-16" in result.output
     missing = invoke(app, "people", "show", "nobody@nowhere.example", "--config", config)
     assert isinstance(missing.exception, HealthdashError)
     assert "no person or identity matches 'nobody@nowhere.example'" in missing.exception.message

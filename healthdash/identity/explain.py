@@ -10,6 +10,7 @@ that would correct a wrong merge or a wrong employer.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import duckdb
 import polars as pl
@@ -71,10 +72,13 @@ def suggestions(report: PersonReport) -> list[str]:
     emails = [e for e in report.identities["email"].drop_nulls().unique().sort().to_list() if e]
     main = report.person_id[len("email:"):] if report.person_id.startswith("email:") else (emails or [report.person_id])[0]
     lines = []
-    for row in report.contributions.unique(subset=["org"], keep="first", maintain_order=True).iter_rows(named=True):
-        lines.append(f"# contributions from {row['first_day']} are attributed to {row['org']} ({row['org_rule']}); "
+    spans = (report.contributions.group_by("org", maintain_order=True)
+             .agg(pl.col("first_day").min(), pl.col("last_day").max(), pl.col("org_rule").first()))
+    for row in spans.iter_rows(named=True):
+        lines.append(f"# {row['first_day']} .. {row['last_day']}: attributed to {row['org']} ({row['org_rule']}); "
                      "if that is wrong:")
-        lines.append(format_line("affiliation", main, "Right Organisation", start=row["first_day"]))
+        lines.append(format_line("affiliation", main, "Right Organisation", start=row["first_day"],
+                                 end=row["last_day"] + timedelta(days=1)))
     others = [e for e in emails if e != main]
     if others:
         lines.append("# not the same person? keep an address apart:")
