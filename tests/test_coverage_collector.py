@@ -460,3 +460,27 @@ def test_demo_coverage_part_collects_in_all_formats_with_a_believable_history(tm
     assert first_last["glacier"] < -0.1                                   # the regressing repo
     assert first_last["nimbus"] > 0.1 and first_last["meshnet-lib"] > 0.1  # improving ones
     assert sum(1 for change in first_last.values() if change > 0) >= 8
+
+
+def test_every_coverage_setting_is_declared_and_reaches_the_collector(tmp_path):
+    (tmp_path / "cov").mkdir()
+    shutil.copy(DATA / "example.info", tmp_path / "cov" / "lcov.info")
+    settings = load_settings(_settings(tmp_path, """
+        [[sources]]
+        kind = "coverage"
+        name = "nova-lcov"
+        repo = "nova"
+        path = "cov/lcov.info"
+        measured_at = "2024-05-02T09:30:00"
+        timezone = "America/New_York"
+        commit_sha = "0123456789abcdef0123456789abcdef01234567"
+        strip_prefix = "/src/example"
+    """))
+    [spec] = [s for s in configured_sources(settings) if s.kind == "coverage"]
+    assert spec.source_id == "coverage:nova-lcov" and spec.location == str(tmp_path / "cov" / "lcov.info")
+    batch = next(collect(spec))
+    [row] = batch.frames["coverage_reports"].to_dicts()
+    # 09:30 in New York (EDT, UTC-4) is 13:30 UTC
+    assert (row["measured_at"], row["time_source"], row["commit_sha"]) == (
+        datetime(2024, 5, 2, 13, 30, tzinfo=UTC), "config", "0123456789abcdef0123456789abcdef01234567")
+    assert sorted(batch.frames["coverage_files"]["path"].to_list()) == ["pkg/mod.c", "pkg/util.c"]
