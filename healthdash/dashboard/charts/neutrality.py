@@ -53,9 +53,11 @@ def concentration_trend(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     ])
     fig.update_layout(hovermode="x unified", yaxis={"title": "Organisations", "rangemode": "tozero"},
                       yaxis2={"title": "HHI", "overlaying": "y", "side": "right", "range": [0, 1],
-                              "showgrid": False})
+                              "dtick": 0.2, "tickformat": ".1f", "showgrid": False})
     month_ticks(fig, months, present=present)
-    return apply_house_style(fig, present=present)
+    apply_house_style(fig, present=present)
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0})
+    return fig
 
 
 def new_contributors(df: pl.DataFrame, filters: Any = None) -> go.Figure:
@@ -73,9 +75,23 @@ def new_contributors(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     ])
     fig.update_layout(hovermode="x unified", yaxis_title="New contributors",
                       yaxis2={"title": "Retained", "overlaying": "y", "side": "right", "range": [0, 1],
-                              "tickformat": ".0%", "showgrid": False})
+                              "dtick": 0.2, "tickformat": ".0%", "showgrid": False})
     month_ticks(fig, months, present=present)
-    return apply_house_style(fig, present=present)
+    apply_house_style(fig, present=present)
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0})
+    return fig
+
+
+def rounded(metric, digits: int = 3):
+    """``metric`` with its float columns rounded for tables (CSV = the rounded table shown)."""
+
+    def table(con, filters):
+        frame = metric(con, filters)
+        return frame.with_columns(pl.col(pl.Float64).round(digits))
+
+    table.__name__ = table.__qualname__ = f"{metric.__name__}_rounded"
+    table.__doc__ = metric.__doc__
+    return table
 
 
 def governance_history(df: pl.DataFrame, filters: Any = None) -> go.Figure:
@@ -131,7 +147,7 @@ _CHARTS = [
           description=("Elephant factor (fewest organisations with >= 50% of the month's contributions) and "
                        "the effective number of organisations (1/HHI, HHI = sum of squared shares); each "
                        "independent person counts as their own organisation.")),
-    Chart("neutrality-by-team", "Neutrality by team", "participation", neutrality.team_table, None, order=50,
+    Chart("neutrality-by-team", "Neutrality by team", "participation", rounded(neutrality.team_table), None, order=50,
           description=("Per team over the filters: people, organisations (independents one per person), "
                        "elephant factor, top-1 and top-2 share, HHI, effective organisations, pony factor "
                        "(fewest people with >= 50%) and the independents' share.")),
@@ -147,22 +163,23 @@ _CHARTS = [
           description=("The verdict at every month end over the rolling window, so a team flipping between "
                        "states on a handful of contributions is visible; hover for the margin.")),
     Chart("concentration-by-kind", "Concentration by contribution kind", "participation",
-          neutrality.concentration, None, order=80, width=6,
+          rounded(neutrality.concentration), None, order=80, width=6,
           description="Elephant factor, top-1/top-2 share, HHI, effective organisations and independents' share "
                       "per kind and over all selected kinds."),
-    Chart("pony-factor", "Pony factor", "participation", neutrality.pony_factor, None, order=85, width=6,
+    Chart("pony-factor", "Pony factor", "participation", rounded(neutrality.pony_factor), None, order=85, width=6,
           description="The fewest people whose contributions reach 50%, per kind and over all selected kinds."),
-    Chart("org-shares-by-kind", "Organisations per contribution kind", "participation", neutrality.org_shares,
+    Chart("org-shares-by-kind", "Organisations per contribution kind", "participation", rounded(neutrality.org_shares),
           None, order=90, width=6,
           description="Per kind: each organisation's contributions, people and share; independents as one group."),
     Chart("team-dependence", "Organisations each team depends on, per release cycle", "participation",
-          neutrality.team_dependence, None, order=95, width=6,
+          rounded(neutrality.team_dependence), None, order=95, width=6,
           description=(f"The {neutrality.DEPENDENCE_TOP_N} organisations with the largest share of each team's "
                        "contributions in each release cycle, with the change from the previous cycle.")),
     Chart("new-contributors", "New contributors and six-month retention", "participation",
           neutrality.new_contributors, new_contributors, order=100, width=6,
           description=("People whose first contribution in scope falls in the month, and the share of them "
-                       "with a contribution six to eight months later (blank until that is known).")),
+                       "with a contribution six to eight months later (blank until that is known). The "
+                       "first month of data counts everyone already active as new.")),
     Chart("affiliation-changes", "Affiliation changes", "participation", neutrality.affiliation_changes, None,
           order=110, width=6,
           description="People whose organisation changed, the day of the first contribution under the new one, "
@@ -170,7 +187,7 @@ _CHARTS = [
     Chart("organisation-by-team", "Contributions by team and kind", "organisation", neutrality.org_detail,
           org_by_team, order=10, width=7,
           description="The organisation's contributions per team, stacked by kind; hover for its share of the team."),
-    Chart("organisation-table", "By team and kind", "organisation", neutrality.org_detail, None, order=20, width=5,
+    Chart("organisation-table", "By team and kind", "organisation", rounded(neutrality.org_detail), None, order=20, width=5,
           description="Contributions, people and the share of each team's contributions of that kind."),
     Chart("affiliation-conflicts", "Affiliation conflicts", "data", neutrality.affiliation_conflicts, None,
           order=50, empty_message="No two affiliation sources disagree.",
