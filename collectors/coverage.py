@@ -139,15 +139,11 @@ def collect(spec: SourceSpec, since: str | None = None,
     cursor = None
     for item in inputs:
         seen += 1
-        if item.problem:
-            errors.append(f"{item.origin}: {item.problem}")
-            continue
         try:
-            report = normalise_paths(parse_report(item.text, tz=options.tz), options.strip_prefix)
+            report, fingerprint = read_report(item, options)
         except ReportError as err:
             errors.append(f"{item.origin}: {err}")
             continue
-        fingerprint = hashlib.sha256(item.text.encode("utf-8")).hexdigest()
         if is_url:
             cursor = f"fp:{fingerprint}"
             if since == cursor:
@@ -167,6 +163,14 @@ def collect(spec: SourceSpec, since: str | None = None,
     if errors:
         raise CollectorError(f"{len(errors)} of {seen} coverage reports for {options.repo} could not be read: "
                              + "; ".join(errors))
+
+
+def read_report(item: ReportInput, options: CoverageOptions) -> tuple[CoverageReport, str]:
+    """The parsed report (repository-relative paths) and its content fingerprint."""
+    if item.problem:
+        raise ReportError(item.problem)
+    report = normalise_paths(parse_report(item.text, tz=options.tz), options.strip_prefix)
+    return report, hashlib.sha256(item.text.encode("utf-8")).hexdigest()
 
 
 def build_batch(spec: SourceSpec, repo: str, reports: list[tuple[ReportInput, CoverageReport, str, Dated]],
