@@ -35,6 +35,7 @@ PRIVATE_MARKER = "EMBARGOED-DEMO"
 WEB_ROOT = "https://bugs.launchpad.example"      # bug pages of the demo tracker (not served)
 SECURITY_SHARE = 0.09
 PRIVATE_SECURITY_BUGS = 4
+PUBLIC_OPEN_SECURITY_BUGS = 3
 IMPORTANCE = (("Critical", 3), ("High", 17), ("Medium", 40), ("Low", 25), ("Wishlist", 5), ("Undecided", 10))
 PROBLEMS = ("fails when {x} is empty", "times out under load", "leaks file descriptors", "returns 500 on {x}",
             "ignores the configured {x}", "logs a traceback for {x}", "races with {x} on restart",
@@ -170,18 +171,28 @@ def _last_update(tasks: list[dict], created: datetime) -> str:
 
 
 def _make_newest_security_bugs_private(community: Community, bugs: list[dict], rng: random.Random) -> None:
-    """The newest security reports are still under embargo: open, private, marker titles."""
-    security = [b for b in bugs if b["security_related"] and not b["duplicate_of"]][-PRIVATE_SECURITY_BUGS:]
-    for index, bug in enumerate(security):
+    """The newest security reports are still being fixed: the last few under embargo (private,
+    marker titles), the ones before them public (disclosed, fix in progress)."""
+    security = [b for b in bugs if b["security_related"] and not b["duplicate_of"]]
+    private = security[-PRIVATE_SECURITY_BUGS:]
+    for bug in security[-PRIVATE_SECURITY_BUGS - PUBLIC_OPEN_SECURITY_BUGS:-PRIVATE_SECURITY_BUGS]:
+        _reopen(bug, rng)
+    for index, bug in enumerate(private):
         bug["information_type"] = "Embargoed" if index == 0 else "Private Security"
         bug["private"] = True
         bug["title"] = f"{PRIVATE_MARKER} {bug['title']}"
         bug["tags"] = ["security", f"{PRIVATE_MARKER.lower()}-tag"]
-        for task in bug["tasks"]:
-            for key in [k for k in task if k.startswith("date_") and k not in ("date_created", "date_left_new")]:
-                task.pop(key)
-            task.update(status=rng.choice(("Triaged", "In Progress")), importance="Critical", assignee=None)
-        bug["date_last_updated"] = _last_update(bug["tasks"], datetime.fromisoformat(bug["date_created"]))
+        _reopen(bug, rng)
+
+
+def _reopen(bug: dict, rng: random.Random) -> None:
+    """Make a bug's tasks open (triaged or in progress, no fix yet), keeping creation and triage."""
+    for task in bug["tasks"]:
+        for key in [k for k in task if k.startswith("date_") and k not in ("date_created", "date_left_new")]:
+            task.pop(key)
+        task.update(status=rng.choice(("Triaged", "In Progress")), importance=rng.choice(("Critical", "High")),
+                    assignee=None)
+    bug["date_last_updated"] = _last_update(bug["tasks"], datetime.fromisoformat(bug["date_created"]))
 
 
 def advisories(community: Community, bugs: list[dict], rng: random.Random) -> list[dict[str, Any]]:
@@ -210,8 +221,10 @@ def _advisory(community: Community, published: date, seq: int, bug: dict, rng: r
     org = reporter.org_at(created) if reporter else None
     if org and org != "Independent":
         credit["affiliation"] = org
-    elif rng.random() < 0.5:
-        credit["affiliation"] = "UNKNOWN"
+    else:   # advisories credit independents as such, or do not know
+        credit["affiliation"] = rng.choices(("Independent", "UNKNOWN", None), weights=(70, 15, 15))[0]
+        if credit["affiliation"] is None:
+            credit.pop("affiliation")
     projects = sorted({t["project"] for t in bug["tasks"]})
     return {
         "date": published, "id": f"OSSA-{published.year}-{seq:03d}", "title": bug["title"].capitalize(),

@@ -83,26 +83,26 @@ register(Chart(
     name="bugs-backlog", title="Bug backlog", page="quality", metric=bugs.backlog,
     figure=line_over_time(x="month_end", y="open_bugs", y_title="Open bugs",
                           empty="No bugs for these filters."),
-    order=70, width=6,
+    order=100, width=6,
     description=("Open bug tasks at each month end (reported before it, not yet fixed, invalid, won't fix or "
                  "expired); duplicates left out."),
     empty_message="No bugs for these filters.",
 ))
 register(Chart(
     name="bugs-flow", title="Bugs reported and closed per month", page="quality", metric=bugs.flow,
-    figure=flow_figure, order=75, width=6,
+    figure=flow_figure, order=105, width=6,
     description="Monthly inflow (tasks reported) and outflow (tasks closed for any reason) and the net change.",
     empty_message="No bugs reported or closed for these filters.",
 ))
 register(Chart(
     name="bugs-open-age", title="Open bugs by importance", page="quality", metric=bugs.open_age_by_importance,
-    figure=age_by_importance_figure, order=80, width=6,
+    figure=age_by_importance_figure, order=110, width=6,
     description="Open bug tasks at the end of the window by importance, with their median and oldest age in days.",
     empty_message="No open bugs at the end of this window.",
 ))
 register(Chart(
     name="bugs-time-to-triage", title="Time to triage", page="quality", metric=bugs.time_to_triage,
-    figure=triage_figure, order=85, width=6,
+    figure=triage_figure, order=115, width=6,
     description=("Median days from report to the first triage decision (the task left New), by month of report; "
                  "how many of that month's reports have been triaged."),
     empty_message="No bugs reported for these filters.",

@@ -57,7 +57,8 @@ def time_to_fix_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
                                  hovertemplate=f"%{{x|%Y Q%q}}<br>{label}: %{{y:,.1f}}<extra></extra>"))
     fig.update_layout(hovermode="x unified", yaxis={"title": "Days from report to fix", "rangemode": "tozero"},
                       yaxis2={"title": "Bugs fixed", "overlaying": "y", "side": "right", "showgrid": False,
-                              "rangemode": "tozero"})
+                              "rangemode": "tozero", "tickformat": ",d", "nticks": 5,
+                              "range": [0, max(3, max(df["fixed_bugs"].to_list()) * 1.25)]})
     fig.update_xaxes(dtick="M3", tickformat="%Y Q%q")
     return apply_house_style(fig, present=present)
 
