@@ -33,6 +33,7 @@ MAX_REPORT_BYTES = 256 * 1024 * 1024
 
 FORMATS = ("coverage-json", "cobertura-xml", "lcov")
 
+_LCOV_OTHER = re.compile(r"^[A-Z]{2,8}:")          # newer record kinds (MCDC:, ...) are skipped
 _LCOV_LINE = re.compile(r"^(TN|SF|DA|LF|LH|BRDA|BRF|BRH|FN|FNDA|FNF|FNH|FNL|FNA|VER|end_of_record)\b")
 
 
@@ -339,7 +340,7 @@ def parse_lcov(text: str) -> CoverageReport:
             if current is None:
                 raise ReportError(f"line {number}: {key} outside an SF record")
             _lcov_field(current, key, value, number)
-        elif not _LCOV_LINE.match(line):
+        elif not _LCOV_LINE.match(line) and not _LCOV_OTHER.match(line):
             raise ReportError(f"line {number}: {line[:30]!r} is not an lcov record line")
     if current is not None:
         raise ReportError(f"truncated: the record for {current_path} has no end_of_record")

@@ -484,3 +484,10 @@ def test_every_coverage_setting_is_declared_and_reaches_the_collector(tmp_path):
     assert (row["measured_at"], row["time_source"], row["commit_sha"]) == (
         datetime(2024, 5, 2, 13, 30, tzinfo=UTC), "config", "0123456789abcdef0123456789abcdef01234567")
     assert sorted(batch.frames["coverage_files"]["path"].to_list()) == ["pkg/mod.c", "pkg/util.c"]
+
+
+def test_lcov_skips_newer_record_kinds_and_checksums():
+    report = parse_report("TN:\nSF:a.c\nDA:1,1,Xk2c\nMCDC:1,2,t,1,0,x\nDA:2,0\nend_of_record\n")
+    assert per_file(report) == {"a.c": (2, 1, None, None)}
+    with pytest.raises(ReportError, match=r"line 3: 'hello world' is not an lcov record line"):
+        parse_report("TN:\nSF:a.c\nhello world\nend_of_record\n")
