@@ -28,7 +28,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterator, Mapping
 
 from collectors.base import Batch, CollectorError, SourceSpec
-from collectors.http import ETagCache, HttpClient
+from collectors.http import ETagCache, HttpClient, HttpStatusError
 from collectors.review_rows import ReviewRows, identity_row
 
 SOURCE = "github"
@@ -162,7 +162,12 @@ def _repository(client: HttpClient, repo: str, cutoff: datetime | None, per_page
 
 
 def _reviews(client: HttpClient, repo: str, number: int) -> list[dict]:
+    """Every review of one pull request; none when the pull request is gone (404/410)."""
     found: list[dict] = []
-    for reply in client.link_pages(f"repos/{repo}/pulls/{number}/reviews", {"per_page": 100}):
-        found.extend(reply.data if isinstance(reply.data, list) else [])
+    try:
+        for reply in client.link_pages(f"repos/{repo}/pulls/{number}/reviews", {"per_page": 100}):
+            found.extend(reply.data if isinstance(reply.data, list) else [])
+    except HttpStatusError as err:
+        if err.status not in (404, 410):
+            raise
     return found

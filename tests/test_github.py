@@ -149,6 +149,24 @@ def test_incremental_run_reads_only_updated_pulls(httpserver, tmp_path):
     assert table_rows(warehouse) == table_rows(clean)
 
 
+def test_vanished_pull_request_reviews_are_skipped(httpserver, tmp_path):
+    pulls, reviews = fixtures()
+    handler = github_handler(lambda: httpserver.url_for("/").rstrip("/"), {REPO: pulls}, {REPO: reviews})
+
+    def respond(request):
+        if request.path.endswith("/pulls/2/reviews"):
+            return Response('{"message": "Not Found"}', status=404)
+        status, headers, body = handler(request.path, {k: request.args.getlist(k) for k in request.args}, {})
+        return Response(body, status=status, headers=dict(headers))
+
+    httpserver.expect_request(re.compile("^/repos/")).respond_with_handler(respond)
+    result, warehouse = run(tmp_path, spec(httpserver.url_for("/")))
+    assert result.error is None
+    with reader(warehouse) as con:
+        assert con.execute("SELECT count(*) FROM changes").fetchone()[0] == 4
+        assert con.execute("SELECT count(*) FROM review_votes WHERE change_key LIKE '%#2'").fetchone()[0] == 0
+
+
 def test_bad_repo_name_is_one_line(tmp_path):
     result, _ = run(tmp_path, SourceSpec("github", "github:x", "", {"repos": ["widget"]}))
     assert "owner/name" in result.error and "'widget'" in result.error

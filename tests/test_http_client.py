@@ -10,7 +10,7 @@ import pytest
 from werkzeug import Response
 
 from collectors.base import CollectorError
-from collectors.http import ETagCache, HttpClient, RateLimited, parse_json
+from collectors.http import ETagCache, HttpClient, HttpStatusError, RateLimited, parse_json
 
 TOKEN = "ghp_SuperSecretTokenValue123"
 
@@ -119,9 +119,9 @@ def test_connection_refused_is_one_clear_line():
 
 def test_404_is_not_retried(httpserver):
     httpserver.expect_request("/missing").respond_with_data("nope", status=404)
-    with pytest.raises(CollectorError, match="HTTP 404"):
+    with pytest.raises(HttpStatusError, match="HTTP 404") as err:
         make_client(httpserver).get_json("missing")
-    assert len(httpserver.log) == 1
+    assert len(httpserver.log) == 1 and err.value.status == 404
 
 
 def test_github_rate_limit_sleeps_until_reset(httpserver):
