@@ -58,7 +58,8 @@ def git_source(repo_name: str, location: str, *, branch: str | None = None,
 
 
 def configured_sources(settings: Settings) -> list[SourceSpec]:
-    """Every source the settings describe: one git source per repo plus ``[[sources]]``."""
+    """Every source the settings describe: one git source per repo, ``[[sources]]`` and the
+    ``[security] advisories`` folder."""
     clone_root = settings.warehouse.parent / "repos"
     specs = [
         git_source(repo.name, repo.path or repo.url, branch=repo.branch, clone_root=clone_root)
@@ -69,6 +70,9 @@ def configured_sources(settings: Settings) -> list[SourceSpec]:
         location = entry.get("url") or (str(settings.resolve(entry["path"])) if entry.get("path") else "")
         name = entry.get("name") or location
         specs.append(SourceSpec(entry["kind"], f"{entry['kind']}:{name}", location, options))
+    advisories = settings.section("security").get("advisories")
+    if advisories:  # [security] advisories = "<folder of OSSA-style YAML files>"
+        specs.append(SourceSpec("advisories", "advisories:security", str(settings.resolve(advisories))))
     return specs
 
 

@@ -101,3 +101,19 @@ def test_real_ossa_directory(tmp_path):
     assert one["advisory_reporters"] == [{"advisory_id": "OSSA-2020-001", "reporter": "Paul Carlton",
                                           "affiliation": "HP", "cves": ["CVE-2015-9543"], "source_id": ""}]
     assert len(one["advisories"][0]["reviews"]) == 5
+
+
+def test_security_section_names_the_advisory_folder(tmp_path):
+    from healthdash.collect import collect as run_collection
+    from healthdash.collect import configured_sources
+    from healthdash.settings import load_settings
+
+    shutil.copytree(SMALL, tmp_path / "ossa")
+    config = tmp_path / "healthdash.toml"
+    config.write_text('warehouse = "w.duckdb"\n[security]\nadvisories = "ossa"\n')
+    settings = load_settings(config)
+    specs = [s for s in configured_sources(settings) if s.kind == "advisories"]
+    assert [(s.source_id, s.location) for s in specs] == [("advisories:security", str(tmp_path / "ossa"))]
+    results = run_collection(settings, specs)
+    assert [r.error for r in results] == [None]
+    assert query(tmp_path / "w.duckdb", "SELECT count(*) FROM advisories") == [(2,)]
