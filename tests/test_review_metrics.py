@@ -111,6 +111,12 @@ def test_reviews_by_person_separates_self_votes(warehouse):
     assert got == {"Bo Core": (3, 2, 1), "Ada Owner": (1, 0, 0), "Cy Helper": (1, 0, 0)}
 
 
+def test_top_reviewers_hide_person_ids(warehouse):
+    df = metric(warehouse, reviews.top_reviewers, limit=2)
+    assert df.columns == ["name", "org", "reviews", "core_approvals", "self_votes"]
+    assert df.rows() == [("Bo Core", "Vendor B", 3, 2, 1), ("Ada Owner", "Vendor A", 1, 0, 0)]
+
+
 def test_review_activity_and_reviewer_load(warehouse):
     df = metric(warehouse, reviews.review_activity)
     # March 2024: 5 reviews, 2 core approvals (both Bo), 3 reviewers, 1 active core -> 5 reviews per core
@@ -192,7 +198,8 @@ def test_review_charts_plot_exactly_their_frames(warehouse):
     from healthdash.dashboard.charts import CHARTS, load_all
 
     load_all()
-    names = ["reviews-by-org", "review-latency", "open-change-age", "ci-health", "patch-sets", "review-coverage"]
+    names = ["reviews-by-org", "review-activity", "review-latency", "open-change-age", "ci-health", "patch-sets",
+             "review-coverage"]
     pages = {CHARTS[n].page for n in names} | {CHARTS["top-reviewers"].page}
     assert pages == {"participation", "quality", "security"}
     with reader(warehouse) as con:
@@ -205,6 +212,8 @@ def test_review_charts_plot_exactly_their_frames(warehouse):
     assert list(coverage.data[0].y) == [0.5]
     ci = CHARTS["ci-health"].figure(frames["ci-health"], Filters())
     assert list(ci.data[0].y) == [pytest.approx(3 / 7)] and list(ci.data[1].y) == [pytest.approx(2 / 3)]
+    activity = CHARTS["review-activity"].figure(frames["review-activity"], Filters())
+    assert [list(t.y) for t in activity.data] == [[5], [2], [5.0]]
     by_org = CHARTS["reviews-by-org"].figure(frames["reviews-by-org"], Filters())
     assert list(by_org.data[0].x) == [3, 1, 1]
     for name in names:

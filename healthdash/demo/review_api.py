@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime, timezone
-from typing import Any, Callable, Mapping
+from typing import Callable, Mapping
 
 Response = tuple[int, Mapping[str, str], bytes]
 Handler = Callable[[str, dict[str, list[str]], Mapping[str, str]], Response]

@@ -31,6 +31,14 @@ def reviews_by_person(con: duckdb.DuckDBPyConnection, filters: Filters | None = 
     return run(con, "review_by_person", filters)
 
 
+def top_reviewers(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
+                  *, limit: int = 50) -> pl.DataFrame:
+    """name, org, reviews, core_approvals, self_votes of the ``limit`` busiest reviewers (no
+    person ids: they can hold email addresses, and this frame is shown and exported)."""
+    return reviews_by_person(con, filters).head(limit).select(
+        "name", "org", "reviews", "core_approvals", "self_votes")
+
+
 def review_activity(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
     """month, reviews, core_approvals, reviewers, active_cores, reviews_per_core (reviewer load)."""
     return run(con, "review_activity", filters)

@@ -70,6 +70,30 @@ def ci_health_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     return apply_house_style(fig, present=present)
 
 
+def activity_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
+    """Reviews and core approvals per month (left axis) and reviews per active core (right axis)."""
+    present = is_present(filters)
+    if df.is_empty():
+        return empty_figure("No reviews for these filters.", present=present)
+    df = df.sort("month")
+    months = df["month"].to_list()
+    fig = go.Figure()
+    for column, label, color in (("reviews", "Reviews", PALETTE[0]), ("core_approvals", "Core approvals", PALETTE[2])):
+        fig.add_trace(go.Scatter(x=months, y=df[column].to_list(), name=label, mode="lines+markers",
+                                 line={"color": color, "width": 2.5},
+                                 hovertemplate=f"%{{x|%b %Y}}<br>{label}: %{{y:,}}<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        x=months, y=df["reviews_per_core"].to_list(), name="Reviews per active core", yaxis="y2",
+        mode="lines", line={"color": COLORS["muted"], "dash": "dot", "width": 1.5},
+        customdata=df["active_cores"].to_list(),
+        hovertemplate="%{x|%b %Y}<br>reviews per active core: %{y:.1f} (%{customdata} cores)<extra></extra>"))
+    fig.update_layout(hovermode="x unified", yaxis={"title": "Per month", "rangemode": "tozero"},
+                      yaxis2={"title": "Reviews per active core", "overlaying": "y", "side": "right",
+                              "rangemode": "tozero", "showgrid": False})
+    month_ticks(fig, months)
+    return apply_house_style(fig, present=present)
+
+
 def open_age_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     """Open changes per age bucket, youngest first, with the median age in the title."""
     present = is_present(filters)
@@ -99,7 +123,7 @@ register(Chart(
 register(Chart(
     name="review-activity", title="Reviews and core approvals per month", page="participation",
     metric=reviews.review_activity,
-    figure=None, order=40, width=6,
+    figure=activity_figure, order=40, width=6,
     description=("Per month: reviews of others' changes, core approvals (+2 / APPROVED), distinct reviewers, "
                  "active core reviewers (gave a core approval) and reviewer load = reviews per active core."),
     empty_message="No reviews for these filters.",
@@ -107,9 +131,9 @@ register(Chart(
 
 register(Chart(
     name="top-reviewers", title="Reviewers", page="participation",
-    metric=reviews.reviews_by_person, figure=None, order=50, width=12,
-    description=("Reviews of others' changes per person, of which core approvals, and their votes on their "
-                 "own changes (self-votes, counted nowhere else)."),
+    metric=reviews.top_reviewers, figure=None, order=50, width=12,
+    description=("The 50 busiest reviewers: reviews of others' changes, of which core approvals, and their "
+                 "votes on their own changes (self-votes, counted nowhere else)."),
     empty_message="No reviews for these filters.",
 ))
 
