@@ -122,3 +122,17 @@ def test_reader_on_missing_warehouse_says_what_to_run(tmp_path):
     with pytest.raises(WarehouseError, match="healthdash demo"):
         with reader(tmp_path / "none.duckdb"):
             pass
+
+
+def test_a_missing_lower_migration_is_still_applied(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with writer(path) as con:
+        con.execute("DROP TABLE feature_matrix")  # pretend 0001 lacked it ...
+        con.execute("DELETE FROM schema_migrations WHERE version = 1")  # ... and was never recorded
+        with pytest.raises(duckdb.Error):
+            con.execute("SELECT 1 FROM feature_matrix")
+    with pytest.raises(duckdb.Error):  # re-running 0001 on a warehouse that has its tables fails loudly
+        with writer(path):
+            pass
+    with reader(path) as con:
+        assert con.execute("SELECT count(*) FROM schema_migrations WHERE version = 1").fetchone()[0] == 0

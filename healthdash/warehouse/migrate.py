@@ -43,16 +43,20 @@ def latest_version() -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every migration newer than the warehouse; return the files applied."""
+    """Apply every shipped migration the warehouse has not recorded, in order.
+
+    Missing versions are applied even below the highest recorded one, so a
+    warehouse created while a lower-numbered file did not exist yet catches up.
+    """
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
         " applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
     )
-    current = schema_version(con)
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
     for version, name, sql in migration_files():
-        if version <= current:
+        if version in done:
             continue
         con.execute("BEGIN TRANSACTION")
         try:
