@@ -65,7 +65,7 @@ def ci_health_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     fig.update_layout(hovermode="x unified", yaxis={"title": "Failing share", "tickformat": ".0%",
                                                     "rangemode": "tozero"},
                       yaxis2={"title": "Rechecks per merged change", "overlaying": "y", "side": "right",
-                              "rangemode": "tozero", "showgrid": False})
+                              "rangemode": "tozero", "showgrid": False, "tickmode": "sync", "tickformat": ".2f"})
     month_ticks(fig, df["month"].to_list())
     return apply_house_style(fig, present=present)
 
@@ -89,7 +89,7 @@ def activity_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         hovertemplate="%{x|%b %Y}<br>reviews per active core: %{y:.1f} (%{customdata} cores)<extra></extra>"))
     fig.update_layout(hovermode="x unified", yaxis={"title": "Per month", "rangemode": "tozero"},
                       yaxis2={"title": "Reviews per active core", "overlaying": "y", "side": "right",
-                              "rangemode": "tozero", "showgrid": False})
+                              "rangemode": "tozero", "showgrid": False, "tickmode": "sync", "tickformat": ".1f"})
     month_ticks(fig, months)
     return apply_house_style(fig, present=present)
 
