@@ -25,7 +25,7 @@ def _run(con: duckdb.DuckDBPyConnection, name: str, filters: Filters | None) -> 
 
 
 def summary(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
-    """One row: open_security_bugs, median_open_age_days, fixed_security_bugs,
+    """One row: open_security_bugs, open_note, median_open_age_days, fixed_security_bugs,
     median_days_to_fix, p90_days_to_fix, advisories."""
     return _run(con, "security_summary", filters)
 

@@ -130,7 +130,7 @@ def hygiene_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
 
 register(Chart(
     name="security-open-by-project", title="Open security bugs by project", page="security",
-    metric=security.open_by_project, figure=open_by_project_figure, order=10, width=6,
+    metric=security.open_by_project, figure=open_by_project_figure, order=10, width=5,
     description=("Security bugs (flagged security-related, a Security information type or a configured tag) "
                  "open at the end of the window, per project, with their median and oldest age in days. "
                  "Private bugs are counted only where the configuration allows, and never named."),
@@ -138,7 +138,7 @@ register(Chart(
 ))
 register(Chart(
     name="security-open-public", title="Open public security bugs", page="security",
-    metric=security.open_public_bugs, figure=None, order=20, width=6,
+    metric=security.open_public_bugs, figure=None, order=20, width=7,
     description=("The open security bugs that are public, oldest first, with their links. Private or "
                  "embargoed bugs never appear here."),
     empty_message="No open public security bugs for these filters.",
@@ -196,4 +196,5 @@ for order, (column, label, fmt, note) in enumerate([
 ]):
     register_kpi(Kpi(name=f"security-kpi-{column.replace('_', '-')}", page="security", label=label,
                      metric=security.summary, column=column, format=fmt, order=order * 10,
-                     description=f"{label} {note}".strip()))
+                     description=f"{label} {note}".strip(),
+                     text_column="open_note" if column == "open_security_bugs" else None))
