@@ -74,8 +74,9 @@ def parse_votes(message: str) -> list[tuple[str, int]]:
 
 
 def is_recheck(message: str) -> bool:
-    body = message.split("\n", 1)[1] if HEADER.match(message.split("\n", 1)[0]) and "\n" in message else message
-    return bool(RECHECK.search(body))
+    """True when a comment (after its ``Patch Set N:`` line) asks CI to ``recheck``."""
+    first, _, rest = message.partition("\n")
+    return bool(RECHECK.search(rest if HEADER.match(first.strip()) else message))
 
 
 # -- one change -> rows --------------------------------------------------------------------------
@@ -86,8 +87,10 @@ def _accounts(change: Mapping[str, Any]) -> dict[int, dict]:
 
     def remember(account: Any) -> None:
         if isinstance(account, dict) and account.get("_account_id") is not None:
-            known = found.get(account["_account_id"], {})
-            found[account["_account_id"]] = {**account, **known} if len(known) >= len(account) else {**known, **account}
+            merged = found.setdefault(account["_account_id"], {})
+            for key in ("_account_id", "name", "email", "username"):
+                if account.get(key) and not merged.get(key):
+                    merged[key] = account[key]
 
     remember(change.get("owner"))
     for label in (change.get("labels") or {}).values():
