@@ -80,8 +80,10 @@ def chart_view(context: DashboardContext, name: str, search: str | None):
     present = is_present(filters)
     if chart.figure is None:
         return frame_table(df) if not df.is_empty() else panel("No data", chart.empty_message, kind="empty")
-    figure = empty_figure(chart.empty_message, present=present) if df.is_empty() else chart.figure(df, filters)
-    return chart_graph(chart, figure, graph_config(chart.name, present=present))
+    if df.is_empty():
+        config = {**graph_config(chart.name, present=present), "displayModeBar": False}
+        return chart_graph(chart, empty_figure(chart.empty_message, present=present), config)
+    return chart_graph(chart, chart.figure(df, filters), graph_config(chart.name, present=present))
 
 
 def chart_csv(context: DashboardContext, name: str, search: str | None) -> dict[str, str]:
