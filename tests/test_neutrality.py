@@ -152,3 +152,16 @@ def test_empty_filters_give_empty_frames(con):
     for metric in (neutrality.org_shares, neutrality.concentration, neutrality.team_table,
                    neutrality.concentration_trend, neutrality.governance):
         assert metric(con, nothing).height == 0
+
+
+def test_org_totals_and_drilldown_links(con):
+    from healthdash.dashboard.charts.neutrality import drilldown_table
+
+    frame = neutrality.org_totals(con, COMPUTE)
+    # all kinds: Acme 8 (a1 5, a2 3), Globex 4 (g1), Independent 3 (p1 2, p2 1), Initech 2 (i1) of 17
+    assert rows(frame, "org", "contributions", "share", "people", "top_person_id") == [
+        ("Acme", 8, round(8 / 17, 6), 2, "email:a1@acme.com"), ("Globex", 4, round(4 / 17, 6), 1, "email:g1@globex.com"),
+        ("Independent", 3, round(3 / 17, 6), 2, "email:p1@gmail.com"), ("Initech", 2, round(2 / 17, 6), 1, "email:i1@initech.com")]
+    cells = drilldown_table(frame, COMPUTE).data[0].cells.values
+    assert cells[0][0] == '<a href="/participation/organisation?team=compute&org=Acme">Acme</a>'
+    assert cells[4][0] == '<a href="/participation/person/email:a1@acme.com?team=compute">a1</a>'

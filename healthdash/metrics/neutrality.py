@@ -76,6 +76,11 @@ def org_detail(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
     return run(con, "neutrality_org_detail", filters, org=org)
 
 
+def org_totals(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
+    """org, contributions, share, people, top_person_id, top_person: the drill-down entry points."""
+    return run(con, "neutrality_org_totals", filters)
+
+
 def org_people(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
                *, org: str | None = None) -> pl.DataFrame:
     """The people behind one organisation's contributions: person, contributions, teams, first/last day."""

@@ -9,6 +9,7 @@ entries drive CSV downloads, embeds and exports.  No Dash import here.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import plotly.graph_objects as go
@@ -18,6 +19,7 @@ from healthdash.dashboard.charts import Chart, register
 from healthdash.dashboard.figures import (COLORS, PALETTE, apply_house_style, area_over_time, color_map,
                                           empty_figure, is_present, month_ticks)
 from healthdash.metrics import neutrality
+from healthdash.metrics.filters import Filters
 
 VERDICT_COLORS = {"diverse affiliation": "#2E7D32", "neither": "#F9A825", "single vendor": "#C62828",
                   "no data": "#BDBDBD"}
@@ -79,6 +81,35 @@ def new_contributors(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     month_ticks(fig, months, present=present)
     apply_house_style(fig, present=present)
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.18, "xanchor": "left", "x": 0})
+    return fig
+
+
+def drilldown_table(df: pl.DataFrame, filters: Any = None) -> go.Figure:
+    """Organisations with links to their drill-down page and to their most active person's page."""
+    from html import escape as html_escape
+    from urllib.parse import quote
+
+    present = is_present(filters)
+    if df.is_empty():
+        return empty_figure("No contributions for these filters.", present=present)
+    def link(href: str, label: str) -> str:  # no spaces inside: plotly tables wrap cell text at spaces
+        return f'<a href="{href}">{html_escape(label).replace(" ", "&nbsp;")}</a>'
+
+    keep = filters if isinstance(filters, Filters) else Filters()
+    query = replace(keep, org=(), extra={}).to_query()
+    org_links = [link(f"/participation/organisation?{replace(keep, org=(o,), extra={}).to_query()}", o)
+                 for o in df["org"].to_list()]
+    person_links = [link(f"/participation/person/{quote(pid, safe='@:.')}" + (f"?{query}" if query else ""), name)
+                    for pid, name in zip(df["top_person_id"].to_list(), df["top_person"].to_list())]
+    fig = go.Figure(go.Table(
+        header={"values": ["Organisation", "Contributions", "Share", "People", "Most active person"],
+                "align": "left", "fill": {"color": COLORS["grid"]}},
+        cells={"values": [org_links, [f"{v:,}" for v in df["contributions"].to_list()],
+                          [f"{v:.1%}" for v in df["share"].to_list()], df["people"].to_list(), person_links],
+               "align": "left", "height": 26}))
+    fig.update_layout(height=None if present else min(900, 80 + 27 * df.height))
+    apply_house_style(fig, present=present)
+    fig.update_layout(margin={"l": 8, "r": 8, "t": 8, "b": 8})
     return fig
 
 
@@ -147,6 +178,11 @@ _CHARTS = [
           description=("Elephant factor (fewest organisations with >= 50% of the month's contributions) and "
                        "the effective number of organisations (1/HHI, HHI = sum of squared shares); each "
                        "independent person counts as their own organisation.")),
+    Chart("organisations-drilldown", "Organisations and people: drill down", "participation",
+          neutrality.org_totals, drilldown_table, order=45,
+          description=("Every organisation's contributions, share and people under the filters; click one "
+                       "for its page (contributions by team and kind, its people), or its most active person "
+                       "for how they were merged and attributed.")),
     Chart("neutrality-by-team", "Neutrality by team", "participation", rounded(neutrality.team_table), None, order=50,
           description=("Per team over the filters: people, organisations (independents one per person), "
                        "elephant factor, top-1 and top-2 share, HHI, effective organisations, pony factor "
