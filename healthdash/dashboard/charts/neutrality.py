@@ -192,8 +192,8 @@ _CHARTS = [
           description=("The community's historic criteria per team over the rolling window ending at the "
                        "filter's end (else the last data): top-1 / top-2 organisation shares of commits, "
                        "reviews, reviews by active core reviewers and active core reviewers, the verdict, and "
-                       "the margin — how many contributions would flip it. Thresholds from [governance]; the "
-                       "CSV of `healthdash export` has every number behind it (metric governance).")),
+                       "the margin — how many contributions would flip it. Thresholds from [governance]; "
+                       "each cell reads 'top organisation share · top-2 share of the total'.")),
     Chart("governance-history", "Governance verdict by month", "participation", neutrality.governance_history,
           governance_history, order=70,
           description=("The verdict at every month end over the rolling window, so a team flipping between "
