@@ -259,3 +259,20 @@ def test_an_unexpected_error_in_a_metric_becomes_a_panel(context, caplog):
     assert "Something went wrong" in _text(view)
     assert "division by zero" not in _text(view)  # details go to the server log, not the page
     assert "division by zero" in caplog.text
+
+
+def test_root_app_module_exposes_a_wsgi_server(tmp_path, participation_warehouse):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    config = tmp_path / "healthdash.toml"
+    config.write_text(f'warehouse = "{participation_warehouse}"\n', encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    code = ("import app; c = app.server.test_client(); r = c.get('/participation'); "
+            "print(type(app.server).__name__, r.status_code)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "HEALTHDASH_CONFIG": str(config)})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[-2:] == ["Flask", "200"]
