@@ -167,6 +167,8 @@ projects = [{{name = "nova", repos = ["nova"]}}]
 path = "{repo}"
 [affiliations]
 files = ["{DATA / 'default_data.json'}", "broken.csv"]
+[governance]
+window_days = 90
 """)
     settings = load_settings(config)
     collect(settings, configured_sources(settings))
@@ -174,7 +176,9 @@ files = ["{DATA / 'default_data.json'}", "broken.csv"]
         rows = con.execute(f"SELECT person_id, org, org_rule FROM contributions_in({ALL}) ORDER BY ts").fetchall()
         failed = con.execute("SELECT source_id, last_error FROM sources WHERE kind = 'affiliation' "
                              "AND last_error IS NOT NULL").fetchall()
+        window = con.execute("SELECT value FROM attribution_settings WHERE key = 'governance.window_days'").fetchall()
     assert rows == [("email:ada.owner@mail.example", "Vendor A", "affiliation period"),
                     ("email:ada.owner@mail.example", "Vendor A", "affiliation period"),
                     ("email:bo@vendor-b.example", "Vendor B", "email domain")]   # override ended 01-04 (exclusive)
     assert failed == [("affiliation:broken.csv", f"{tmp_path / 'broken.csv'}:2: 'not-an-email' is not an email address")]
+    assert window == [("90",)]   # [governance] reaches the governance query
