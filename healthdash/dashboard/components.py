@@ -117,7 +117,8 @@ def chart_card(chart: Chart) -> html.Div:
 
 
 def chart_graph(chart: Chart, figure: Any, config: dict[str, Any]) -> dcc.Graph:
-    return dcc.Graph(figure=figure, config=config, className="chart-graph",
+    tall = bool(getattr(getattr(figure, "layout", None), "height", None))  # the figure sized itself
+    return dcc.Graph(figure=figure, config=config, className="chart-graph tall" if tall else "chart-graph",
                      id={"type": "chart-graph", "name": chart.name})
 
 

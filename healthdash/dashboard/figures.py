@@ -242,7 +242,7 @@ def bar_top(*, label: str, value: str, share: str | None = None, x_title: str = 
             hovertemplate="%{y}: %{text}<extra></extra>",
         ))
         fig.update_layout(showlegend=False, xaxis_title=x_title, bargap=0.25,
-                          height=max(320, 40 + 30 * len(names)) if not present else None)
+                          height=60 + 26 * len(names) if len(names) > 14 and not present else None)
         fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
         headroom = 1.3 if present else 1.18  # room for the value labels outside the bars
         fig.update_xaxes(range=[0, max(values) * headroom if values and max(values) else 1])
