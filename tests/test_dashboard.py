@@ -276,3 +276,16 @@ def test_root_app_module_exposes_a_wsgi_server(tmp_path, participation_warehouse
                          env={**os.environ, "HEALTHDASH_CONFIG": str(config)})
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.split()[-2:] == ["Flask", "200"]
+
+
+def test_an_unhandled_callback_error_shows_the_friendly_panel(app):
+    body = {"name": "commits-by-org", "type": "chart-body"}
+    # A malformed request (the input's id lacks its name) fails inside the callback wrapper:
+    # on_error answers with the friendly panel in "app-error" and leaves the chart unchanged.
+    response = _post(app, '{"name":["MATCH"],"type":"chart-body"}.children', body, "children",
+                     [{"id": body, "property": "id", "value": {"type": "chart-body"}}],
+                     [{"id": "url", "property": "search", "value": ""}])
+    assert response.status_code in (200, 204)
+    side = response.get_json()["sideUpdate"]
+    assert "Something went wrong" in json.dumps(side["app-error"])
+    assert "KeyError" not in json.dumps(response.get_json())
