@@ -10,9 +10,10 @@ WITH c AS (
                           $f_start::DATE, $f_end::DATE, NULL::VARCHAR[], $f_kinds::VARCHAR[],
                           $f_bots::BOOLEAN)
 )
-SELECT c.person_id, coalesce(p.display_name, c.person_id) AS person,
+SELECT coalesce(p.display_name, c.person_id) AS person,
        CAST(c.ts AS DATE) AS changed_on, c.previous_org AS from_org, c.org AS to_org,
-       CAST(c.previous_ts AS DATE) AS last_day_before, c.org_rule AS rule, c.org_origin AS source
+       CAST(c.previous_ts AS DATE) AS last_day_before, c.org_rule AS rule, c.org_origin AS source,
+       c.person_id
 FROM c LEFT JOIN people p USING (person_id)
 WHERE c.previous_org IS NOT NULL AND c.previous_org <> c.org
   AND ($f_orgs::VARCHAR[] IS NULL OR list_contains($f_orgs::VARCHAR[], c.org)
