@@ -165,3 +165,26 @@ def test_org_totals_and_drilldown_links(con):
     cells = drilldown_table(frame, COMPUTE).data[0].cells.values
     assert cells[0][0] == '<a href="/participation/organisation?team=compute&org=Acme">Acme</a>'
     assert cells[4][0] == '<a href="/participation/person/email:a1@acme.com?team=compute">a1</a>'
+
+
+def test_affiliation_changes_and_conflicts(tmp_path):
+    from healthdash.identity import overrides
+    from healthdash.identity.importers import read_file
+    from healthdash.warehouse import writer
+    from healthdash.warehouse.identity_load import rebuild_people, store_imported
+
+    path = build(tmp_path / "w.duckdb")
+    sponsors = tmp_path / "sponsors.csv"
+    sponsors.write_text("email,org,start,end\na1@acme.com,Initech,2024-07-01,\n")
+    with writer(path) as con:
+        store_imported(con, overrides.parse('affiliation a1@acme.com Globex from 2024-07-01', "overrides"), rank=0)
+        store_imported(con, read_file(sponsors), rank=1)
+        rebuild_people(con)
+    with reader(path) as connection:
+        changes = neutrality.affiliation_changes(connection, Filters())
+        conflicts = neutrality.affiliation_conflicts(connection, Filters())
+    # a1: commits 01-05, 01-20, merged c1 02-05, commit 02-10 (Acme by domain), then 07-15 under the override
+    assert rows(changes, "person", "changed_on", "from_org", "to_org", "last_day_before", "rule") == [
+        ("a1", date(2024, 7, 15), "Acme", "Globex", date(2024, 2, 10), "override")]
+    assert rows(conflicts, "person", "conflict_from", "conflict_to", "chosen_org", "other_org", "other_source") == [
+        ("a1", date(2024, 7, 1), None, "Globex", "Initech", "sponsors.csv:2 a1@acme.com,Initech")]
