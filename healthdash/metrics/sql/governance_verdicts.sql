@@ -1,7 +1,8 @@
 -- The community's historic affiliation criteria per team, over a rolling
 -- window ending at each as-of day (window (as_of - window_days, as_of]).
 -- $mode = 'current': one as-of day = the filter's end, else the last day with
--- data; 'history': every month end in the data (or the filter's dates).
+-- data; 'history': every month end of the filter's dates, else of the last
+-- three years of data (bounded work on long histories).
 --
 -- Four metrics per team (governance tags, gov@4d56bade^):
 --   commits         non-merge commits
@@ -34,7 +35,10 @@ base AS (
     WHERE kind IN ('commit', 'review', 'core_review')
 ),
 bounds AS (
-    SELECT coalesce($f_start::DATE, min(day)) AS first_day, coalesce($f_end::DATE, max(day)) AS last_day FROM base
+    SELECT coalesce($f_start::DATE, greatest(min(day), coalesce($f_end::DATE, max(day)) - INTERVAL 1095 DAY)::DATE)
+             AS first_day,
+           coalesce($f_end::DATE, max(day)) AS last_day
+    FROM base
 ),
 dates AS (
     SELECT last_day AS as_of FROM bounds WHERE $mode = 'current' AND last_day IS NOT NULL
