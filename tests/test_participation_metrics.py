@@ -1,7 +1,8 @@
 """Participation metrics against numbers counted by hand from the conftest fixture.
 
 Fixture (tests/conftest.py), non-merge commits by author and month:
-    nova:              alice Jan x2, bob Jan, carol Feb, erin Feb (Acme then), erin Mar (Globex now), zuul Mar (bot)
+    nova:              alice Jan x2, bob Jan, carol Feb, erin Feb (Acme then), erin Mar (Globex now),
+                       zuul Mar (bot)
     python-novaclient: bob Mar, dave Mar
     swift:             dave Jan, dave Feb, alice Mar
 plus one merged change by alice (Acme, Mar) with a +2 review by bob (Globex, Mar), and one merge

@@ -303,7 +303,8 @@ def register_callbacks(app: dash.Dash, context: DashboardContext) -> None:
                             Input("url", "pathname"), Input("url", "search"))
     app.clientside_callback(_SHELL_MODE_JS, Output("app-shell", "className"),
                             Input("url", "pathname"), Input("url", "search"))
-    app.callback(Output("data-body", "children"), Input("data-body", "id"))(lambda _id: data_view(context.warehouse))
+    app.callback(Output("data-body", "children"), Input("data-body", "id"))(
+        lambda _id: data_view(context.warehouse))
 
 
 def _option_list(values: list[str]) -> list[dict[str, str]]:

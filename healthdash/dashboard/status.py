@@ -37,17 +37,16 @@ def data_view(warehouse: Warehouse):
     counts_df = pl.DataFrame({"table": list(counts), "rows": list(counts.values())},
                              schema={"table": pl.String, "rows": pl.Int64})
     failed = sources.filter(pl.col("last_error") != "").height
+    upgrade = "" if version >= expected else f" (this healthdash expects {expected}: run `healthdash collect`)"
     facts = html.Ul([
         html.Li(f"Warehouse: {warehouse.path.resolve()}"),
-        html.Li(f"Schema version {version}" + ("" if version >= expected else
-                                               f" (this healthdash expects {expected}: run `healthdash collect`)")),
+        html.Li(f"Schema version {version}{upgrade}"),
         html.Li(f"{sources.height} sources, {failed} with errors in their last run"),
     ], className="facts")
-    source_block = (frame_table(sources, table_id="data-sources", page_size=25, error_column="last_error") if sources.height else
-                    panel("No sources yet", "Run `healthdash collect` to collect the configured sources.",
-                          kind="empty"))
-    return html.Div([
-        facts,
-        html.H2("Sources"), source_block,
-        html.H2("Rows per table"), html.Div(frame_table(counts_df, table_id="data-counts", page_size=50), className="narrow"),
-    ])
+    if sources.height:
+        source_block = frame_table(sources, table_id="data-sources", page_size=25, error_column="last_error")
+    else:
+        source_block = panel("No sources yet", "Run `healthdash collect` to collect the configured sources.",
+                             kind="empty")
+    counts_block = html.Div(frame_table(counts_df, table_id="data-counts", page_size=50), className="narrow")
+    return html.Div([facts, html.H2("Sources"), source_block, html.H2("Rows per table"), counts_block])

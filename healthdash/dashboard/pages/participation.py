@@ -4,9 +4,11 @@ import dash
 
 from healthdash.dashboard.layout import area_page
 
-dash.register_page(__name__, path="/participation", name="Participation", order=1, title="Participation · healthdash")
+dash.register_page(__name__, path="/participation", name="Participation", order=1,
+                   title="Participation · healthdash")
 
-INTRO = "Who contributes and from which organisations: commits over time, the organisations behind the work and how concentrated it is."
+INTRO = ("Who contributes and from which organisations: commits over time, the organisations behind "
+         "the work and how concentrated it is.")
 ARRIVES_WITH = "the git and review collectors"
 
 
