@@ -20,7 +20,7 @@ from dash import dcc
 from healthdash.dashboard import callbacks as cb
 from healthdash.dashboard import charts as registry
 from healthdash.dashboard.app import ASSETS_DIR, create_app
-from healthdash.dashboard.data import Warehouse
+from healthdash.dashboard.data import Warehouse, metric_frame
 from healthdash.dashboard.status import data_view
 from healthdash.export import csv_text
 from healthdash.settings import Settings
@@ -105,7 +105,7 @@ def test_csv_is_exactly_the_plotted_frame(context):
     assert {(r["org"], r["month"]): int(r["commits"]) for r in rows} == plotted
     # ... and it is the metric frame itself, through the one CSV writer.
     chart = registry.load_all()["commits-by-org"]
-    frame = context.warehouse.frame(chart.name, chart.metric, cb.filters_from("?team=compute"))
+    frame = metric_frame(chart, cb.filters_from("?team=compute"), warehouse=context.warehouse)
     assert download["content"] == csv_text(frame)
 
 

@@ -25,7 +25,7 @@ from dash import MATCH, Input, Output, State, ctx as callback_ctx, html, no_upda
 
 from healthdash.dashboard import charts as registry
 from healthdash.dashboard.components import FILTER_IDS, NAV_PAGES, chart_graph, frame_table, kpi_card, panel
-from healthdash.dashboard.data import Warehouse, friendly
+from healthdash.dashboard.data import Warehouse, friendly, metric_frame
 from healthdash.dashboard.status import data_view
 from healthdash.dashboard.figures import empty_figure, graph_config, is_present
 from healthdash.errors import FilterError, HealthdashError
@@ -68,7 +68,7 @@ def chart_frame(context: DashboardContext, name: str, search: str | None):
     if chart is None:
         raise HealthdashError(f"there is no chart called {name!r}", title="Unknown chart")
     filters = filters_from(search)
-    return chart, filters, context.warehouse.frame(chart.name, chart.metric, filters)
+    return chart, filters, metric_frame(chart, filters, warehouse=context.warehouse)
 
 
 def chart_view(context: DashboardContext, name: str, search: str | None):

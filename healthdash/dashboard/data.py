@@ -131,9 +131,20 @@ class Warehouse:
             return cur.execute("SELECT NOT EXISTS (SELECT 1 FROM contribution_events)").fetchone()[0]
 
 
-def metric_frame(warehouse: Warehouse, chart: Any, filters: Filters) -> pl.DataFrame:
-    """The frame chart (or KPI) ``chart`` plots for ``filters``."""
-    return warehouse.frame(chart.name if hasattr(chart, "name") else str(chart), chart.metric, filters)
+def current_warehouse() -> Warehouse:
+    """The warehouse of the app serving the current request (set by ``create_app``)."""
+    from flask import current_app  # noqa: PLC0415 - only meaningful inside a request
+
+    return current_app.config["HEALTHDASH_CONTEXT"].warehouse
+
+
+def metric_frame(chart: Any, filters: Filters, *, warehouse: Warehouse | None = None) -> pl.DataFrame:
+    """The frame ``chart`` (a Chart or Kpi) plots for ``filters``, memoised per warehouse version.
+
+    Without ``warehouse`` it uses the current app's (inside a callback).
+    """
+    warehouse = warehouse or current_warehouse()
+    return warehouse.frame(chart.name, chart.metric, filters)
 
 
 def friendly(err: Exception) -> tuple[str, str]:
