@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import glob as globlib
 import hashlib
-import json
 import os
 import re
 import subprocess
@@ -348,21 +347,10 @@ def _git(folder: Path, *args: str) -> str | None:
 def _url_inputs(spec: SourceSpec, progress: Callable[..., None] | None) -> Iterable[ReportInput]:
     from collectors.http import HttpClient, HttpStatusError
 
-    class _TextClient(HttpClient):
-        """The shared client with the body handed back as text, not JSON.
-
-        The client's one response handler decodes JSON; wrapping the body as a
-        JSON string makes it return the text unchanged while keeping every
-        status, retry, rate-limit and ETag rule in one place.
-        """
-
-        def _handle(self, url, response, body, cached):  # noqa: ANN001 - same signature as the base
-            return super()._handle(url, response, json.dumps(body), cached)
-
-    with _TextClient.from_options(spec.location, spec.options, progress=progress,
+    with HttpClient.from_options(spec.location, spec.options, progress=progress,
                                   extra_headers={"Accept": "*/*"}) as client:
         try:
-            reply = client.get(spec.location)
+            reply = client.get(spec.location, text=True)
         except HttpStatusError as err:
             raise CollectorError(f"{spec.source_id}: {err}") from None
     modified = _http_date(reply.headers.get("Last-Modified"))

@@ -266,14 +266,19 @@ class HttpClient:
 
     # -- requests -----------------------------------------------------------------------------
 
-    def get(self, path_or_url: str, params: Mapping[str, Any] | list[tuple[str, Any]] | None = None) -> Reply:
-        """GET JSON with retries; returns a :class:`Reply` (cached data on 304)."""
+    def get(self, path_or_url: str, params: Mapping[str, Any] | list[tuple[str, Any]] | None = None,
+            *, text: bool = False) -> Reply:
+        """GET JSON with retries; returns a :class:`Reply` (cached data on 304).
+
+        ``text=True`` returns the body as text (reports, XML) under the same
+        status, retry, rate-limit and ETag rules.
+        """
         url = self.url(path_or_url)
         full = requests.Request("GET", url, params=params).prepare().url or url
         attempt = 0
         while True:
             try:
-                return self._attempt(full)
+                return self._attempt(full, text)
             except _Retry as retry:
                 if attempt >= self.retries:
                     raise CollectorError(
@@ -288,7 +293,7 @@ class HttpClient:
     def get_json(self, path_or_url: str, params: Mapping[str, Any] | list[tuple[str, Any]] | None = None) -> Any:
         return self.get(path_or_url, params).data
 
-    def _attempt(self, url: str) -> Reply:
+    def _attempt(self, url: str, text: bool = False) -> Reply:
         headers = self._auth_headers(url)
         cached = self.cache.get(self.safe_url(url)) if self.cache is not None else None
         if cached:
@@ -301,9 +306,10 @@ class HttpClient:
             raise _Retry(f"{type(err).__name__}") from None
         except requests.RequestException as err:
             raise CollectorError(f"GET {self.safe_url(url)}: {self.redact(type(err).__name__)}") from None
-        return self._handle(url, response, body, cached)
+        return self._handle(url, response, body, cached, text)
 
-    def _handle(self, url: str, response: requests.Response, body: str, cached: dict[str, Any] | None) -> Reply:
+    def _handle(self, url: str, response: requests.Response, body: str, cached: dict[str, Any] | None,
+                text: bool = False) -> Reply:
         status = response.status_code
         self._watch_budget(url, response)
         if status == 304 and cached:
@@ -319,7 +325,7 @@ class HttpClient:
         if status >= 400:
             raise HttpStatusError(f"GET {self.safe_url(url)}: HTTP {status} {response.reason or ''}".strip(), status)
         try:
-            data = parse_json(body)
+            data = body if text else parse_json(body)
         except _InvalidJSON as err:
             raise _Retry(str(err)) from None
         etag = response.headers.get("ETag")
