@@ -181,7 +181,8 @@ def next_cursor(previous: str | None, seen: list[datetime], started: datetime) -
 # -- collection -----------------------------------------------------------------------------------
 
 def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batch]:
-    """Yield one batch per searchTasks page per project; the last batch carries the new cursor."""
+    """Incremental runs yield one batch per searchTasks page; a full run (no cursor) one batch
+    per project that replaces the project's rows.  The last batch carries the new cursor."""
     options = dict(spec.options)
     projects = list(options.get("projects") or [])
     if not projects:
@@ -195,6 +196,7 @@ def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batc
                                      **({"auth": "launchpad"} if options.get("token_env") else {}))
     with client:
         for project in projects:
+            pending: tuple[list, list] = ([], [])
             pages = client.launchpad_pages(project, search_params(since, int(options.get("page_size", 75))))
             for entries in pages:
                 rows = [bug_row(task, _bug_resource(client, task, bugs_cache), project=project,
@@ -204,7 +206,17 @@ def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batc
                 updated_seen += [r["updated"] for r in rows if r["updated"] is not None]
                 if progress is not None:
                     progress(len(rows), message=f"launchpad {project}")
-                yield _batch(rows, identity_rows(entries))
+                if since:
+                    yield _batch(rows, identity_rows(entries))
+                else:
+                    pending[0].extend(rows)
+                    pending[1].extend(entries)
+            if not since:
+                # A full scan replaces the project's rows: a bug that became private (and is
+                # no longer visible to us) leaves the warehouse instead of keeping its title.
+                batch = _batch(pending[0], identity_rows(pending[1]))
+                batch.replace = {"bugs": {"source_id": spec.source_id, "project": project}}
+                yield batch
     yield Batch(frames={}, cursor=next_cursor(since, updated_seen, started))
 
 

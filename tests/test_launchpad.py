@@ -266,3 +266,24 @@ def test_demo_bugs_part_collects_through_the_real_collectors(tmp_path):
         assert con.execute("SELECT count(*) FROM advisories").fetchall()[0][0] > 0
         summary = security.summary(con, None).row(0, named=True)
     assert summary["open_security_bugs"] >= 4 and summary["fixed_security_bugs"] > 0   # private ones counted
+
+
+def test_full_rescan_drops_a_bug_that_became_private(launchpad, tmp_path):
+    emulator, root = launchpad
+    db = tmp_path / "w.duckdb"
+    cursor = run(db, spec(root))
+    emulator.bugs[2000003]["information_type"] = "Private Security"   # anonymous searches no longer list it
+    emulator.bugs[2000003]["date_last_updated"] = "2024-03-06T10:00:00+00:00"
+    run(db, spec(root), since=cursor)                 # incremental: cannot see it, leaves it alone
+    assert "example/2000003" in bugs(db)
+    run(db, spec(root), since=None)                   # full: the project's rows are replaced
+    assert "example/2000003" not in bugs(db) and len(bugs(db)) == 4
+
+
+def test_tokens_never_appear_in_errors(launchpad, tmp_path, monkeypatch):
+    emulator, root = launchpad
+    monkeypatch.setenv(TOKEN_ENV, "consumer-key:access-token-XYZ:access-secret-XYZ")
+    emulator.faults = {"/devel/example": [500] * 10}
+    with pytest.raises(CollectorError) as failure:
+        run(tmp_path / "w.duckdb", spec(root, token_env=TOKEN_ENV))
+    assert "XYZ" not in str(failure.value) and "HTTP 500" in str(failure.value)
