@@ -21,6 +21,7 @@ Parsers are pure functions over JSON; transport is :class:`collectors.http.HttpC
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterator, Mapping
 
@@ -46,6 +47,8 @@ HIDDEN_STATUSES = frozenset({401, 403, 404, 410})
 #: Cursor safety margin: never advance the cursor past (run start - margin), so a
 #: bug updated while the run was paging other projects is seen next time.
 CURSOR_MARGIN = timedelta(minutes=10)
+
+_BUG_NUMBER = re.compile(r"(/bugs/|\+bug/)\d+")
 
 _DATES = {"created": "date_created", "triaged": "date_triaged", "in_progress": "date_in_progress",
           "fix_committed": "date_fix_committed", "fix_released": "date_fix_released",
@@ -230,9 +233,17 @@ def _bug_resource(client: HttpClient, task: Mapping[str, Any], cache: dict[str, 
             cache[link] = client.get_json(link)
         except HttpStatusError as err:
             if err.status not in HIDDEN_STATUSES:
-                raise
+                raise CollectorError(withhold_bug_numbers(str(err))) from None
             cache[link] = None
+        except CollectorError as err:
+            raise CollectorError(withhold_bug_numbers(str(err))) from None
     return cache[link]
+
+
+def withhold_bug_numbers(message: str) -> str:
+    """``message`` with bug numbers in Launchpad URLs replaced: errors end up in the Data page
+    (``sources.last_error``), and the bug behind a failing request may be private."""
+    return _BUG_NUMBER.sub(lambda m: m.group(1) + "<withheld>", message)
 
 
 def _batch(rows: list[dict[str, Any]], identities: list[dict[str, Any]]) -> Batch:

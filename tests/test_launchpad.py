@@ -287,3 +287,12 @@ def test_tokens_never_appear_in_errors(launchpad, tmp_path, monkeypatch):
     with pytest.raises(CollectorError) as failure:
         run(tmp_path / "w.duckdb", spec(root, token_env=TOKEN_ENV))
     assert "XYZ" not in str(failure.value) and "HTTP 500" in str(failure.value)
+
+
+def test_a_failing_bug_resource_error_does_not_name_the_bug(launchpad, tmp_path, monkeypatch):
+    emulator, root = launchpad
+    monkeypatch.setenv(TOKEN_ENV, "healthdash:Tok3nValue:S3cretValue")
+    emulator.faults = {"/devel/bugs/7391502": [500] * 10}
+    with pytest.raises(CollectorError) as failure:
+        run(tmp_path / "w.duckdb", spec(root, token_env=TOKEN_ENV))
+    assert "7391502" not in str(failure.value) and "/bugs/<withheld>" in str(failure.value)

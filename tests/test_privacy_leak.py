@@ -67,7 +67,7 @@ def warehouse(tmp_path_factory):
         spec = SourceSpec("launchpad", "launchpad:leak", server.url_for("/devel"),
                           {"projects": ["example", "other"], "token_env": TOKEN_ENV, "include_private": True})
         mp = pytest.MonkeyPatch()
-        mp.setenv(TOKEN_ENV, "c:t:s")
+        mp.setenv(TOKEN_ENV, "healthdash:Tok3nValue:S3cretValue")
         try:
             with writer(db) as con:
                 register_source(con, spec.source_id, spec.kind, spec.location)
