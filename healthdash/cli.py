@@ -183,6 +183,16 @@ def init(
     console.print(f"wrote {written}")
 
 
+def _register_subcommands() -> None:
+    from healthdash.identity.cli import import_affiliations, people_app
+
+    app.add_typer(people_app, name="people")
+    app.command("import-affiliations")(import_affiliations)
+
+
+_register_subcommands()
+
+
 def main() -> None:
     try:
         app()

@@ -128,7 +128,8 @@ def collect(settings: Settings, specs: list[SourceSpec], *, full: bool = False,
         sync_reference_tables(con, settings)
         for spec in specs:
             results.append(_collect_one(con, spec, full=full, since=since, reporter=reporter))
-        rebuild_people(con, settings)  # identities -> people -> affiliations (healthdash.identity)
+        problems = rebuild_people(con, settings)  # identities -> people -> affiliations (healthdash.identity)
+    results += [SourceResult("affiliations", "affiliation", error=problem) for problem in problems]
     return results
 
 
