@@ -13,7 +13,6 @@ import csv
 import io
 import shutil
 import threading
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -130,25 +129,39 @@ def test_filter_change_updates_url_and_link_restores_it(served, browser):
     # The page re-renders for the new query: the bot's commit (Independent, March) now counts.
     _wait(browser, lambda d: _traces(d, "commits-by-org") > 0)
     copied = browser.current_url
-    browser.get(f"{served}/")
-    browser.get(copied)
+    browser.get(copied)  # a fresh load of the copied link
     _wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#filter-bots input[type=checkbox]").is_selected())
     assert _query(browser) == {"team": ["compute"], "bots": ["1"]}
 
 
+def _settled(driver) -> bool:
+    """The routed page is in and nothing is loading any more (callbacks done)."""
+    return driver.execute_script(
+        "return !!document.querySelector('#_pages_content > *')"
+        " && !document.querySelector('._dash-loading, [data-dash-is-loading=\"true\"], .dash-spinner')"
+        " && !document.querySelector('.chart-body:empty, .kpi-row:empty, #data-body:empty');")
+
+
+def _navigate(driver, path: str) -> None:
+    """In-app navigation, as a dcc.Link click does (no page reload)."""
+    driver.execute_script("window.history.pushState({}, '', arguments[0]);"
+                          "window.dispatchEvent(new CustomEvent('_dashprivate_pushstate'));", path)
+
+
 def test_every_page_renders_without_errors(served, browser):
     SCREENSHOTS.mkdir(exist_ok=True)
-    pages = ["/", "/participation", "/quality", "/security", "/commonality", "/consistency", "/data",
-             "/embed/commits-by-org?present=1", "/embed/top-organisations", "/no-such-page",
-             "/participation?start=not-a-date"]
-    for path in pages:
-        browser.get(served + path)
-        time.sleep(0.3)
-        _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#_pages_content > *"))
-        _wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"))
-        time.sleep(0.5)
+    # (path, a selector only that page has)
+    pages = [("/", ".page-overview"), ("/participation", ".page-participation"), ("/quality", ".page-quality"),
+             ("/security", ".page-security"), ("/commonality", ".page-commonality"),
+             ("/consistency", ".page-consistency"), ("/data", "#data-sources, #data-counts"),
+             ("/embed/commits-by-org?present=1", ".embed"), ("/embed/top-organisations", ".embed"),
+             ("/no-such-page", ".panel-warn"), ("/participation?start=not-a-date", ".app-status .panel-warn")]
+    browser.get(served + "/")
+    for path, marker in pages:
+        _navigate(browser, path)
+        _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, marker) and _settled(d))
         body = browser.find_element(By.TAG_NAME, "body").text
-        assert "Traceback" not in body and "Error" not in body.split("\n")[0]
+        assert "Traceback" not in body and "Something went wrong" not in body, path
         name = path.strip("/").replace("/", "_").replace("?", "_").replace("=", "-") or "overview"
         browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
     # The bad date in the last URL is reported in one friendly sentence.

@@ -73,3 +73,10 @@ def test_figures_and_charts_do_not_import_dash():
             "print('dash' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_small_counts_get_whole_number_ticks_but_ratios_do_not():
+    counts = fg.bar_top(label="org", value="n")(pl.DataFrame({"org": ["A", "B"], "n": [3, 1]}), None)
+    assert counts.layout.xaxis.dtick == 1
+    ratios = fg.bar_top(label="org", value="r")(pl.DataFrame({"org": ["A", "B"], "r": [0.7, 0.2]}), None)
+    assert ratios.layout.xaxis.dtick is None

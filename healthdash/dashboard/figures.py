@@ -140,6 +140,12 @@ def empty_figure(message: str, *, present: bool = False) -> go.Figure:
     return fig
 
 
+def _whole_number_ticks(fig: go.Figure, axis: str, top: float) -> None:
+    """Counts below ten get a tick per unit (no "2.5 commits")."""
+    if isinstance(top, (int, float)) and 0 < top <= 10:
+        (fig.update_yaxes if axis == "y" else fig.update_xaxes)(dtick=1, tickformat="d")
+
+
 def month_ticks(fig: go.Figure, values: list[Any], *, present: bool = False) -> go.Figure:
     """Readable monthly ticks: every month on short spans, then quarters, halves, years."""
     values = [v for v in values if v is not None]
@@ -186,6 +192,8 @@ def area_over_time(*, x: str, y: str, series: str, y_title: str = "",
                 hovertemplate=f"%{{x|%b %Y}}<br>{name}: %{{y:,}}<extra></extra>",
             ))
         fig.update_layout(hovermode="x unified", yaxis_title=y_title, legend_traceorder="reversed")
+        if df.schema[y].is_integer():
+            _whole_number_ticks(fig, "y", df.group_by(x).agg(pl.col(y).sum())[y].max() or 0)
         month_ticks(fig, df[x].to_list(), present=present)
         return apply_house_style(fig, present=present)
 
@@ -244,6 +252,8 @@ def bar_top(*, label: str, value: str, share: str | None = None, x_title: str = 
         fig.update_layout(showlegend=False, xaxis_title=x_title, bargap=0.25,
                           height=60 + 26 * len(names) if len(names) > 14 and not present else None)
         fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
+        if df.schema[value].is_integer():
+            _whole_number_ticks(fig, "x", max(values) if values else 0)
         headroom = 1.3 if present else 1.18  # room for the value labels outside the bars
         fig.update_xaxes(range=[0, max(values) * headroom if values and max(values) else 1])
         return apply_house_style(fig, present=present)
