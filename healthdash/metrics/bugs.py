@@ -5,7 +5,10 @@ Sits in the metrics layer (no Dash): each function binds the global filters
 ``sql/bugs_*.sql`` query over ``bugs_in(...)``, the aggregate-safe bug view
 (no titles, numbers or links; private bugs only where the privacy policy
 allows, see :mod:`healthdash.privacy`).  Counts are per bug task (a bug filed
-against two projects is in both backlogs), as trackers count them.
+against two projects is in both backlogs), as trackers count them.  Team,
+project and repository filters apply to every bug metric (a repository keeps
+its project's bugs); organisation, contribution kind and bots only to "bugs
+fixed by organisation", which reads the contributions view.
 """
 
 from __future__ import annotations
