@@ -289,3 +289,18 @@ def test_an_unhandled_callback_error_shows_the_friendly_panel(app):
     side = response.get_json()["sideUpdate"]
     assert "Something went wrong" in json.dumps(side["app-error"])
     assert "KeyError" not in json.dumps(response.get_json())
+
+
+def test_overview_links_keep_the_filters(app):
+    overview = dash.page_registry["healthdash.dashboard.pages.overview"]["layout"]
+    page = overview(team=["compute", "storage"], bots="1")
+    links = [c.href for c in _walk(page) if getattr(c, "href", None)]
+    assert "/participation?team=compute&team=storage&bots=1" in links
+
+
+def _walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, (list, tuple)) else [children]:
+        if child is not None and not isinstance(child, (str, int, float)):
+            yield from _walk(child)
