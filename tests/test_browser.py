@@ -134,6 +134,21 @@ def test_filter_change_updates_url_and_link_restores_it(served, browser):
     assert _query(browser) == {"team": ["compute"], "bots": ["1"]}
 
 
+def test_presentation_mode_on_and_off(served, browser):
+    browser.get(f"{served}/participation?team=compute")
+    _wait(browser, lambda d: _traces(d, "commits-by-org") > 0)
+    browser.find_element(By.ID, "present-enter").click()
+    _wait(browser, lambda d: _query(d) == {"team": ["compute"], "present": ["1"]})
+    _wait(browser, lambda d: not d.find_element(By.ID, "chrome").is_displayed())
+    # The re-rendered chart uses presentation type (22px base instead of 13px).
+    _wait(browser, lambda d: d.execute_script(
+        "var g = document.querySelector('#card-commits-by-org .js-plotly-plot');"
+        "return g && g.layout && g.layout.font.size;") == 22)
+    browser.save_screenshot(str(SCREENSHOTS / "participation-present.png"))
+    browser.find_element(By.ID, "present-exit").click()
+    _wait(browser, lambda d: _query(d) == {"team": ["compute"]} and d.find_element(By.ID, "chrome").is_displayed())
+
+
 def _settled(driver) -> bool:
     """The routed page is in and nothing is loading any more (callbacks done)."""
     return driver.execute_script(

@@ -307,3 +307,10 @@ def _walk(component):
     for child in children if isinstance(children, (list, tuple)) else [children]:
         if child is not None and not isinstance(child, (str, int, float)):
             yield from _walk(child)
+
+
+def test_filter_summary_for_slides():
+    assert cb.filter_summary("") == "All teams, all time"
+    assert cb.filter_summary("?team=compute&team=storage&cycle=2024.1&bots=1&present=1") == (
+        "Team: compute, storage · Release cycle: 2024.1 · Bots included")
+    assert cb.filter_summary("?start=2024-01-01") == "Dates: 2024-01-01 to …"

@@ -211,6 +211,24 @@ def unknown_names(context: DashboardContext, filters: Filters) -> str:
     return text[:1].upper() + text[1:] + "." if text else ""
 
 
+def filter_summary(search: str | None) -> str:
+    """One line naming the active filters, shown in presentation mode (slides need context)."""
+    try:
+        filters = filters_from(search)
+    except FilterError:
+        return ""
+    parts = [f"{label}: {', '.join(getattr(filters, key))}" for key, label in
+             (("team", "Team"), ("project", "Project"), ("repo", "Repository"), ("org", "Organisation"),
+              ("kind", "Contributions")) if getattr(filters, key)]
+    if filters.cycle:
+        parts.append(f"Release cycle: {filters.cycle}")
+    if filters.start or filters.end:
+        parts.append(f"Dates: {filters.start or '…'} to {filters.end or '…'}")
+    if filters.include_bots:
+        parts.append("Bots included")
+    return " · ".join(parts) or "All teams, all time"
+
+
 def choices(context: DashboardContext) -> dict[str, list[str]]:
     """Values offered by the filter dropdowns (empty when there is no warehouse yet)."""
     queries = {
@@ -270,7 +288,12 @@ function(pathname, search) {
         var here = p === '/' ? pathname === '/' : (pathname || '').indexOf(p) === 0;
         return here ? 'nav-link active' : 'nav-link';
     });
-    return hrefs.concat(classes);
+    var rest = query.replace(/^\?/, '').split('&').filter(function (kv) {
+        return kv && kv.indexOf('present=') !== 0;
+    });
+    var plain = (pathname || '/') + (rest.length ? '?' + rest.join('&') : '');
+    var present = (pathname || '/') + '?' + rest.concat(['present=1']).join('&');
+    return hrefs.concat(classes, [present, plain]);
 }
 """
 
@@ -294,12 +317,14 @@ def register_callbacks(app: dash.Dash, context: DashboardContext) -> None:
     app.callback(Output({"type": "kpi-row", "page": MATCH}, "children"),
                  Input({"type": "kpi-row", "page": MATCH}, "id"), State("url", "search"))(
         lambda row_id, search: kpi_view(context, row_id["page"], search))
+    app.callback(Output("filter-summary", "children"), Input("url", "search"))(filter_summary)
     app.callback(Output("app-status", "children"), Input("url", "pathname"), Input("url", "search"))(
         lambda pathname, search: status_view(context, pathname, search))
     nav_paths = [path for _, _, path in NAV_PAGES]
     app.clientside_callback(_NAV_JS % json.dumps(nav_paths),
                             *[Output(f"nav-{name}", "href") for name, _, _ in NAV_PAGES],
                             *[Output(f"nav-{name}", "className") for name, _, _ in NAV_PAGES],
+                            Output("present-enter", "href"), Output("present-exit", "href"),
                             Input("url", "pathname"), Input("url", "search"))
     app.clientside_callback(_SHELL_MODE_JS, Output("app-shell", "className"),
                             Input("url", "pathname"), Input("url", "search"))

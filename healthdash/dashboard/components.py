@@ -45,7 +45,14 @@ def navbar() -> html.Nav:
         for name, label, path in NAV_PAGES
     ]
     brand = dcc.Link([html.Span("●", className="brand-dot"), "healthdash"], href="/", className="brand")
-    return html.Nav([brand, html.Div(links, className="nav-links")], className="navbar", id="navbar")
+    present = dcc.Link("Presentation mode", href="/?present=1", id="present-enter", className="nav-present",
+                       title="Large type, no menus: for slides and screen sharing")
+    return html.Nav([brand, html.Div(links, className="nav-links"), present], className="navbar", id="navbar")
+
+
+def present_exit() -> dcc.Link:
+    """The only control shown in presentation mode: back to the normal view."""
+    return dcc.Link("× Exit presentation", href="/", id="present-exit", className="present-exit")
 
 
 def _dropdown(key: str, placeholder: str, options: list[dict[str, str]], *, multi: bool = True) -> html.Div:

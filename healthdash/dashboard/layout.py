@@ -13,7 +13,7 @@ import dash
 from dash import dcc, html
 
 from healthdash.dashboard import charts as registry
-from healthdash.dashboard.components import chart_card, filter_bar, kpi_row, navbar, panel
+from healthdash.dashboard.components import chart_card, filter_bar, kpi_row, navbar, panel, present_exit
 
 
 def shell(choices: dict[str, list[str]]) -> html.Div:
@@ -21,6 +21,8 @@ def shell(choices: dict[str, list[str]]) -> html.Div:
     return html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
         html.Header([navbar(), filter_bar(choices)], className="chrome", id="chrome"),
+        present_exit(),
+        html.Div(id="filter-summary", className="filter-summary"),
         html.Div(id="app-status", className="app-status"),
         html.Div(id="app-error", className="app-error", role="alert"),
         html.Main(dash.page_container, className="page"),
