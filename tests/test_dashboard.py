@@ -314,3 +314,23 @@ def test_filter_summary_for_slides():
     assert cb.filter_summary("?team=compute&team=storage&cycle=2024.1&bots=1&present=1") == (
         "Team: compute, storage · Release cycle: 2024.1 · Bots included")
     assert cb.filter_summary("?start=2024-01-01") == "Dates: 2024-01-01 to …"
+
+
+def test_a_broken_figure_builder_or_kpi_metric_stays_inside_its_card(context):
+    def boom(*_args):
+        raise ValueError("bad builder")
+
+    good = registry.load_all()["commits-by-org"]
+    registry.register(registry.Chart(name="test-bad-figure", title="Bad", page="test-only",
+                                     metric=good.metric, figure=boom))
+    registry.register_kpi(registry.Kpi(name="test-bad-kpi", page="participation", label="Broken",
+                                       metric=boom, column="x", order=999))
+    try:
+        assert "Something went wrong" in _text(cb.chart_view(context, "test-bad-figure", ""))
+        cards = cb.kpi_view(context, "participation", "")
+    finally:
+        registry.CHARTS.pop("test-bad-figure")
+        registry.KPIS.pop("test-bad-kpi")
+    text = {card.id: _text(card) for card in cards}
+    assert text["kpi-participation-contributors"].startswith("5 ")  # the good KPIs still show
+    assert text["kpi-test-bad-kpi"].startswith("– Broken unavailable")

@@ -51,7 +51,7 @@ def filters_from(search: str | None) -> Filters:
     return parse_filters(search or "", extra_keys=EXTRA_KEYS)
 
 
-def _error_view(err: Exception, *, present: bool = False):
+def _error_view(err: Exception):
     if isinstance(err, FilterError):  # the banner above the page already explains it
         return html.P("Not shown: the link's filters are invalid (see the message above).", className="note")
     if not isinstance(err, HealthdashError):
@@ -75,15 +75,15 @@ def chart_view(context: DashboardContext, name: str, search: str | None):
     """The body of a chart card: a graph, a table, or a friendly message."""
     try:
         chart, filters, df = chart_frame(context, name, search)
+        present = is_present(filters)
+        if chart.figure is None:
+            return frame_table(df) if not df.is_empty() else panel("No data", chart.empty_message, kind="empty")
+        if df.is_empty():
+            config = {**graph_config(chart.name, present=present), "displayModeBar": False}
+            return chart_graph(chart, empty_figure(chart.empty_message, present=present), config)
+        return chart_graph(chart, chart.figure(df, filters), graph_config(chart.name, present=present))
     except Exception as err:  # noqa: BLE001 - every failure becomes a message
         return _error_view(err)
-    present = is_present(filters)
-    if chart.figure is None:
-        return frame_table(df) if not df.is_empty() else panel("No data", chart.empty_message, kind="empty")
-    if df.is_empty():
-        config = {**graph_config(chart.name, present=present), "displayModeBar": False}
-        return chart_graph(chart, empty_figure(chart.empty_message, present=present), config)
-    return chart_graph(chart, chart.figure(df, filters), graph_config(chart.name, present=present))
 
 
 def chart_csv(context: DashboardContext, name: str, search: str | None) -> dict[str, str]:
@@ -103,19 +103,32 @@ def kpi_view(context: DashboardContext, page: str, search: str | None):
     """The KPI cards of ``page``; KPIs sharing a metric are computed once."""
     try:
         filters = filters_from(search)
-        frames: dict[Any, Any] = {}
-        cards = []
-        for kpi in registry.kpis_for_page(page):
-            if kpi.metric not in frames:
-                key = f"kpi:{kpi.metric.__module__}.{kpi.metric.__qualname__}"
-                frames[kpi.metric] = context.warehouse.frame(key, kpi.metric, filters)
-            df = frames[kpi.metric]
-            value = df[kpi.column][0] if df.height and kpi.column in df.columns else None
-            note = df[kpi.text_column][0] if kpi.text_column and df.height else None
-            cards.append(kpi_card(kpi, value, note))
-        return cards
-    except Exception as err:  # noqa: BLE001
+    except FilterError as err:
         return _error_view(err)
+    frames: dict[Any, Any] = {}
+    cards = []
+    for kpi in registry.kpis_for_page(page):
+        if kpi.metric not in frames:
+            frames[kpi.metric] = _kpi_frame(context, kpi, filters)
+        df = frames[kpi.metric]
+        if isinstance(df, Exception):  # this metric failed: its cards say so, the others still show
+            cards.append(kpi_card(kpi, None, "unavailable: " + friendly(df)[1][:120]))
+            continue
+        value = df[kpi.column][0] if df.height and kpi.column in df.columns else None
+        note = df[kpi.text_column][0] if kpi.text_column and df.height else None
+        cards.append(kpi_card(kpi, value, note))
+    return cards
+
+
+def _kpi_frame(context: DashboardContext, kpi, filters: Filters):
+    """The KPI metric's frame, or the exception it raised (logged when unexpected)."""
+    key = f"kpi:{kpi.metric.__module__}.{kpi.metric.__qualname__}"
+    try:
+        return context.warehouse.frame(key, kpi.metric, filters)
+    except Exception as err:  # noqa: BLE001
+        if not isinstance(err, HealthdashError):
+            log.exception("KPI %s failed", kpi.name, exc_info=err)
+        return err
 
 
 # --------------------------------------------------------------------------- filters
