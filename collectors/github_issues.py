@@ -21,13 +21,13 @@ full name, as for pull requests, or ``owner/name=repo`` to name it), ``security_
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Iterator, Mapping
 
 import polars as pl
 
 from collectors.base import Batch, CollectorError, SourceSpec, utc_now
-from collectors.github import client_for, user_identity
+from collectors.github import client_for, parse_time, user_identity
 from collectors.review_rows import IDENTITY_SCHEMA
 
 CURSOR_MARGIN = timedelta(minutes=10)
@@ -39,16 +39,6 @@ BUG_SCHEMA = {
     "reporter_identity": pl.String, "assignee_identity": pl.String, "tags": pl.List(pl.String),
     "web_link": pl.String, "source_id": pl.String, "fetched_at": TS,
 }
-
-
-def parse_time(value: str | None) -> datetime | None:
-    """GitHub ``2024-03-01T10:00:00Z`` -> aware UTC datetime; None stays None."""
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(timezone.utc)
-    except ValueError:
-        raise CollectorError(f"GitHub date {value!r} is not ISO 8601") from None
 
 
 def repo_targets(entries: list[str]) -> list[tuple[str, str]]:
