@@ -136,3 +136,15 @@ def test_a_missing_lower_migration_is_still_applied(tmp_path):
             pass
     with reader(path) as con:
         assert con.execute("SELECT count(*) FROM schema_migrations WHERE version = 1").fetchone()[0] == 0
+
+
+def test_a_rescan_that_fails_half_way_is_redone_in_full_next_time(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with writer(path) as con:
+        register_source(con, "git:r", "git", "/r")
+        load_batch(con, "git:r", Batch({"commits": commits_frame(["s1", "s2"])}, cursor="s2"))
+        # the re-scan's first batch replaces the repo's rows; the run then dies
+        load_batch(con, "git:r", Batch({"commits": commits_frame(["s1"])}, replace={"commits": {"repo": "r"}}))
+        assert con.execute("SELECT cursor FROM sources").fetchone()[0] is None
+        load_batch(con, "git:r", Batch({"commits": commits_frame(["s9"])}, cursor="s9"))
+        assert con.execute("SELECT cursor FROM sources").fetchone()[0] == "s9"

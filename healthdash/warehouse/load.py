@@ -89,10 +89,14 @@ def load_batch(con: duckdb.DuckDBPyConnection, source_id: str, batch) -> int:
         for table, filters in batch.replace.items():
             delete_where(con, table, filters)
         written = sum(upsert(con, table, frame) for table, frame in batch.frames.items())
+        # A batch that replaces rows starts a re-scan: until a later batch sets the
+        # cursor, the source has none, so a re-scan that fails half-way is redone
+        # in full next time instead of leaving a partial history behind a cursor.
+        restart = bool(batch.replace) and batch.cursor is None
         con.execute(
-            "UPDATE sources SET rows_loaded = rows_loaded + ?, cursor = coalesce(?, cursor) "
-            "WHERE source_id = ?",
-            [written, batch.cursor, source_id],
+            "UPDATE sources SET rows_loaded = rows_loaded + ?, "
+            "cursor = CASE WHEN ? THEN NULL ELSE coalesce(?, cursor) END WHERE source_id = ?",
+            [written, restart, batch.cursor, source_id],
         )
         con.execute("COMMIT")
     except Exception:
