@@ -29,6 +29,10 @@ MODULES = {
     "formatters": ["json", "context"], "rpc": ["client", "server"], "notify": ["notifier"],
     "drivers": ["amqp", "kafka"],
 }
+#: tox.ini's upper-constraints line (what the repo_checks hygiene check looks for)
+TOX_CONSTRAINTS_LINE = "  -c{env:TOX_CONSTRAINTS_FILE:https://releases.openinfra.example/constraints/upper/master}"
+#: lines a later edit never removes, so a repository's hygiene stays what the shape says
+PINNED_LINES = frozenset({TOX_CONSTRAINTS_LINE})
 DOC_PAGES = ["index", "install", "configuration", "admin/troubleshooting", "contributor/contributing"]
 
 
@@ -72,15 +76,34 @@ def initial_tree(repo: Repo, rng: random.Random) -> dict[str, list[str]]:
     tree["requirements.txt"] = ["pbr>=5.8.0", "requests>=2.25.1"] + (
         ["common.config>=9.0.0", "common.log>=5.0.0"] if not repo.common_library else [])
     tree["test-requirements.txt"] = ["stestr>=3.2.0", "coverage>=7.0.0", "fixtures>=4.0.0"]
-    tree["tox.ini"] = ["[tox]", "envlist = py3,pep8", "", "[testenv]", "commands = stestr run {posargs}"]
+    tree["tox.ini"] = tox_ini(repo)
+    if repo.constraints and repo.constraints != "tox":
+        tree[repo.constraints] = ["pbr==5.8.0", "requests==2.25.1", "stestr==3.2.0", "coverage==7.0.0"]
     tree[".zuul.yaml"] = ["- project:", "    templates:", "      - openstack-python3-jobs",
                           "      - release-notes-jobs-python3"]
     if repo.kind == "service":
         tree[f"{repo.package}/locale/de/LC_MESSAGES/{repo.package}.po"] = po_block(rng, 6)
-    if sum(map(ord, repo.name)) % 2 == 0:
-        tree["SECURITY.md"] = ["# Security", "", "Report vulnerabilities privately to the VMT:",
-                               "security@openinfra.example"]
+    if repo.security_doc:
+        tree[repo.security_doc] = security_doc(repo)
     return tree
+
+
+def tox_ini(repo: Repo) -> list[str]:
+    """tox.ini; pinned repositories install with OpenStack's upper-constraints line."""
+    deps = ["deps ="]
+    if repo.constraints == "tox":
+        deps.append(TOX_CONSTRAINTS_LINE)
+    deps += ["  -r{toxinidir}/requirements.txt", "  -r{toxinidir}/test-requirements.txt"]
+    return ["[tox]", "envlist = py3,pep8", "", "[testenv]", *deps, "commands = stestr run {posargs}"]
+
+
+def security_doc(repo: Repo) -> list[str]:
+    """The security contact document (Markdown or reStructuredText by its path)."""
+    text = [f"{repo.name} follows the OpenInfra vulnerability management process.", "",
+            "Report suspected vulnerabilities privately to the VMT: security@openinfra.example"]
+    if repo.security_doc.endswith(".rst"):
+        return ["Security", "========", "", *text]
+    return ["# Security", "", *text]
 
 
 def python_header() -> list[str]:
@@ -155,7 +178,8 @@ def edit(lines: list[str], path: str, rng: random.Random) -> list[str]:
     """A new list: one block inserted somewhere, a few lines removed; long files get trimmed."""
     at = rng.randint(0, len(lines))
     removed = rng.choice([0, 0, 0, 1, 1, 2, 3, 5])
-    new = lines[:at] + block_for(path, rng) + lines[at + removed:]
+    kept = [line for line in lines[at:at + removed] if line in PINNED_LINES]
+    new = lines[:at] + block_for(path, rng) + kept + lines[at + removed:]
     if len(new) > 260:
         cut = rng.randint(10, len(new) - 60)
         new = new[:cut] + new[cut + rng.randint(25, 50):]

@@ -9,13 +9,24 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timezone
 
 END_DATE = date(2026, 10, 31)
 START_DATE = date(2024, 1, 1)
+#: The last moment of the demo (UTC): no generated event happens after it.
+END_AT = datetime.combine(END_DATE, time(23, 59, 59), tzinfo=timezone.utc)
 INDEPENDENT = "Independent"
 PUBLIC_MAIL_DOMAINS = ("mail.example", "inbox.example", "post.example")
 BOT_PATTERNS = ("proposal-bot@*", "zuul", "zuul@*", "*[[]bot]")
+
+
+def clamp(moment: datetime) -> datetime:
+    """``moment`` or, if later, :data:`END_AT` (in ``moment``'s own time zone).
+
+    ``min`` keeps order (a <= b stays clamp(a) <= clamp(b)), so a story drawn
+    past the end is cut at the end without reordering its events.
+    """
+    return moment if moment <= END_AT else END_AT.astimezone(moment.tzinfo)
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,11 @@ class Repo:
     common_library: bool = False
     signoff_required: bool = False
     components: tuple[str, ...] = ()   # sub-packages, e.g. ("compute", "api")
+    #: how dependencies are pinned: "tox" (tox.ini ``-c{env:TOX_CONSTRAINTS_FILE:...}``),
+    #: a constraints file's path, or None (unpinned: the hygiene check fails)
+    constraints: str | None = "tox"
+    #: the security policy / contact document's path, or None (the hygiene check fails)
+    security_doc: str | None = "SECURITY.md"
 
 
 @dataclass
