@@ -27,6 +27,7 @@ from typing import Any
 import yaml
 
 from healthdash.demo.community import Community, Person
+from healthdash.demo.model import clamp
 from healthdash.demo.launchpad_api import LaunchpadEmulator
 
 UTC = timezone.utc
@@ -52,7 +53,8 @@ def _at(day: date, rng: random.Random) -> datetime:
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment else None
+    """Every bug date is written through here, cut at the demo's end."""
+    return clamp(moment).isoformat() if moment else None
 
 
 def _weekday(rng: random.Random, start: date, end: date) -> date:

@@ -30,6 +30,7 @@ from typing import Mapping
 
 from healthdash.demo.build import DemoContext
 from healthdash.demo.community import END_DATE, Repo
+from healthdash.demo.model import END_AT
 from healthdash.demo.content import code_paths
 
 FIRST_MONTH = date(2024, 3, 1)
@@ -109,7 +110,9 @@ def _run_times(repo: Repo, rng: random.Random, scale: float) -> list[datetime]:
     runs = []
     while month <= END_DATE:
         day = month + timedelta(days=rng.randint(0, 4))
-        runs.append(datetime.combine(day, time(2, rng.randint(0, 59), rng.randint(0, 59)), timezone.utc))
+        run = datetime.combine(day, time(2, rng.randint(0, 59), rng.randint(0, 59)), timezone.utc)
+        if run <= END_AT:                     # no report from after the demo's end
+            runs.append(run)
         for _ in range(step):
             month = (month + timedelta(days=32)).replace(day=1)
     return runs

@@ -26,6 +26,7 @@ from pathlib import Path
 from healthdash.demo import content
 from healthdash.demo.activity import Assigner, DaySampler, local_time
 from healthdash.demo.community import END_DATE, START_DATE, Community, Person, Repo
+from healthdash.demo.model import clamp
 
 KIND_WEIGHTS = {"fix": 42, "feature": 16, "docs": 10, "test": 12, "tooling": 5, "cleanup": 15}
 BOT_SHARE = 0.03
@@ -312,10 +313,11 @@ class _RepoWriter:
     def _record(self, person: Person, day: date, subject: str, kind: str, *, files: tuple[str, ...] = (),
                 body: list[str] | None = None, change: bool = True, author_email: str | None = None) -> CommitRecord:
         rng = self.rng
-        authored = local_time(rng, day, person)
+        authored = clamp(local_time(rng, day, person))
         committed = authored + timedelta(minutes=int(rng.expovariate(1 / 1800)) + 5)
         if self.last_commit_at and committed <= self.last_commit_at:
             committed = (self.last_commit_at + timedelta(minutes=rng.randint(1, 30))).astimezone(committed.tzinfo)
+        committed = clamp(committed)          # a commit drawn on the last evening lands by the end
         self.last_commit_at = committed
         email = author_email or person.email_at(day, rng)
         index = len(self.records)
