@@ -107,13 +107,19 @@ def _affiliation_part(ctx: DemoContext) -> None:
     affiliation_part(ctx)
 
 
+def _issues_part(ctx: DemoContext) -> None:
+    from healthdash.demo.issues import issues_part
+
+    issues_part(ctx)
+
+
 def _bugs_part(ctx: DemoContext) -> None:
     from healthdash.demo.bugs import bugs_part
 
     bugs_part(ctx)
 
 
-PARTS: list[Part] = [_git_part, _coverage_part, _reviews_part, _affiliation_part, _bugs_part]
+PARTS: list[Part] = [_git_part, _coverage_part, _reviews_part, _issues_part, _affiliation_part, _bugs_part]
 
 
 def base_config(community: Community, demo_dir: Path, warehouse: Path) -> dict[str, Any]:

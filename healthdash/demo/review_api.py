@@ -7,7 +7,8 @@ test server.  They answer the queries the collectors send the way the real
 services do: Gerrit with the ``)]}'`` prefix, ``after:``/``before:`` (inclusive,
 UTC), ``project:`` terms, newest-updated first, ``n``/``S`` paging and
 ``_more_changes``; GitHub with ``sort=updated&direction=desc``, ``per_page``/
-``page`` and a ``Link: rel="next"`` header.
+``page`` and a ``Link`` header (``next``/``last``/``prev``/``first``); ``/issues``
+with ``state``/``since``/``sort``/``direction``, pull requests included as on GitHub.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import re
 from datetime import datetime, timezone
 from typing import Callable, Mapping
+from urllib.parse import urlencode
 
 Response = tuple[int, Mapping[str, str], bytes]
 Handler = Callable[[str, dict[str, list[str]], Mapping[str, str]], Response]
@@ -67,29 +69,66 @@ def gerrit_handler(changes: list[dict] | Callable[[], list[dict]]) -> Handler:
     return handle
 
 
+def _link_header(root: str, path: str, query: dict[str, list[str]], page: int, last: int) -> str | None:
+    """GitHub's ``Link`` header: next/last after the first page's, prev/first before it."""
+    if last <= 1:
+        return None
+    args = {k: v[0] for k, v in query.items()}
+
+    def url(number: int) -> str:
+        return root.rstrip("/") + path + "?" + urlencode(sorted({**args, "page": str(number)}.items()))
+
+    rels = []
+    if page < last:
+        rels += [(url(page + 1), "next"), (url(last), "last")]
+    if page > 1:
+        rels += [(url(page - 1), "prev"), (url(1), "first")]
+    return ", ".join(f'<{u}>; rel="{r}"' for u, r in rels) or None
+
+
+def _issues_listing(items: list[dict], query: dict[str, list[str]]) -> list[dict]:
+    """``/issues`` filtering and order: ``state`` (default open), ``since`` (updated at or after),
+    ``sort`` created|updated (default created), ``direction`` (default desc)."""
+    state = query.get("state", ["open"])[0]
+    since = query.get("since", [""])[0]
+    chosen = [i for i in items if (state == "all" or i["state"] == state) and (not since or i["updated_at"] >= since)]
+    key = "updated_at" if query.get("sort", ["created"])[0] == "updated" else "created_at"
+    descending = query.get("direction", ["desc"])[0] != "asc"
+    return sorted(chosen, key=lambda i: (i[key], i["number"]), reverse=descending)
+
+
 def github_handler(base_url: Callable[[], str] | str, pulls: Mapping[str, list[dict]],
-                   reviews: Mapping[str, Mapping[int, list[dict]]]) -> Handler:
-    """A handler for ``/repos/{owner}/{repo}/pulls[/{n}/reviews]`` (``base_url`` builds Link URLs)."""
+                   reviews: Mapping[str, Mapping[int, list[dict]]],
+                   issues: Mapping[str, list[dict]] | None = None) -> Handler:
+    """A handler for ``/repos/{owner}/{repo}`` and its ``pulls[/{n}/reviews]`` and ``issues``
+    (``base_url`` builds Link URLs; ``issues`` is read at request time, so a later
+    demo part may fill it, and lists pull requests too, as GitHub's does)."""
+    issues = {} if issues is None else issues
 
     def handle(path: str, query: dict[str, list[str]], headers: Mapping[str, str]) -> Response:
-        match = re.search(r"/repos/([^/]+/[^/]+)/pulls(?:/(\d+)/reviews)?/?$", path)
-        if not match or match.group(1) not in pulls:
+        match = re.search(r"/repos/([^/]+/[^/]+?)(?:/(pulls|issues)(?:/(\d+)/reviews)?)?/?$", path)
+        repo = match.group(1) if match else None
+        if not match or (repo not in pulls and repo not in issues) or (match.group(2) == "issues" and match.group(3)):
             return 404, {"Content-Type": "application/json"}, b'{"message": "Not Found"}'
-        repo, number = match.group(1), match.group(2)
-        if number is not None:
+        out_headers = {"Content-Type": "application/json; charset=utf-8"}
+        kind, number = match.group(2), match.group(3)
+        if kind is None:
+            body = {"full_name": repo, "name": repo.split("/")[1], "private": False,
+                    "html_url": f"https://github.com/{repo}", "default_branch": "main", "has_issues": True}
+            return 200, out_headers, json.dumps(body).encode()
+        if kind == "issues":
+            items = _issues_listing(list(issues.get(repo, [])), query)
+        elif number is not None:
             items = list(reviews.get(repo, {}).get(int(number), []))
         else:
-            items = sorted(pulls[repo], key=lambda p: (p["updated_at"], p["number"]), reverse=True)
-        per_page = min(100, int(query.get("per_page", ["30"])[0]))
+            items = sorted(pulls.get(repo, []), key=lambda p: (p["updated_at"], p["number"]), reverse=True)
+        per_page = max(1, min(100, int(query.get("per_page", ["30"])[0])))
         page = int(query.get("page", ["1"])[0])
         chunk = items[(page - 1) * per_page: page * per_page]
-        out_headers = {"Content-Type": "application/json; charset=utf-8"}
-        if page * per_page < len(items):
-            root = base_url() if callable(base_url) else base_url
-            args = {k: v[0] for k, v in query.items()}
-            args["page"] = str(page + 1)
-            link = root.rstrip("/") + path + "?" + "&".join(f"{k}={v}" for k, v in sorted(args.items()))
-            out_headers["Link"] = f'<{link}>; rel="next"'
+        root = base_url() if callable(base_url) else base_url
+        link = _link_header(root, path, query, page, max(1, -(-len(items) // per_page)))
+        if link:
+            out_headers["Link"] = link
         return 200, out_headers, json.dumps(chunk).encode()
 
     return handle
