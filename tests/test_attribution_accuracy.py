@@ -107,7 +107,6 @@ def build_community(path):
         for n, day in enumerate(days):
             at = datetime(day.year, day.month, day.day, 9, 30, tzinfo=timezone.utc)
             if source == "gerrit":
-                key = f"gerrit:c{index}:{iid}:1:{at.isoformat(' ')}"
                 votes.append((f"c{index}", iid, at))
                 expected[(iid, at, "review")] = (person, expected_org(person, day))
             else:

@@ -4,7 +4,6 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import polars as pl
-import pytest
 
 from collectors.base import identity_id
 from healthdash.collect import collect, configured_sources
