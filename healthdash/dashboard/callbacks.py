@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import dash
@@ -27,7 +28,7 @@ from healthdash.dashboard import charts as registry
 from healthdash.dashboard.components import FILTER_IDS, NAV_PAGES, chart_graph, frame_table, kpi_card, panel
 from healthdash.dashboard.data import Warehouse, friendly, metric_frame
 from healthdash.dashboard.status import data_view
-from healthdash.dashboard.figures import empty_figure, graph_config, is_present
+from healthdash.dashboard.figures import empty_figure, graph_config, is_present, mark_in_progress
 from healthdash.errors import FilterError, HealthdashError
 from healthdash.export import csv_text
 from healthdash.metrics import Filters, parse_filters
@@ -81,9 +82,25 @@ def chart_view(context: DashboardContext, name: str, search: str | None):
         if df.is_empty():
             config = {**graph_config(chart.name, present=present), "displayModeBar": False}
             return chart_graph(chart, empty_figure(chart.empty_message, present=present), config)
-        return chart_graph(chart, chart.figure(df, filters), graph_config(chart.name, present=present))
+        end, data_end = period_end(context, filters)
+        figure = mark_in_progress(chart.figure(df, filters), end, data_end=data_end, present=present)
+        return chart_graph(chart, figure, graph_config(chart.name, present=present))
     except Exception as err:  # noqa: BLE001 - every failure becomes a message
         return _error_view(err)
+
+
+def period_end(context: DashboardContext, filters: Filters) -> tuple[date | None, date | None]:
+    """(last day the chart's numbers cover, the data's last day): the filter's end when it is
+    earlier than the newest contribution, else that contribution's day (None when unknown)."""
+    try:
+        data_end = context.warehouse.data_end()
+        with context.warehouse.cursor() as cur:
+            end = resolve_cycle(cur, filters).end
+    except HealthdashError:
+        return None, None
+    if data_end is None:
+        return None, None
+    return (min(end, data_end) if end else data_end), data_end
 
 
 def chart_csv(context: DashboardContext, name: str, search: str | None) -> dict[str, str]:

@@ -10,8 +10,11 @@ dicts (``{"type": "chart-body", "name": ...}``) so one callback serves them all.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
+from urllib.parse import urlsplit
 
+import polars as pl
 from dash import dash_table, dcc, html
 
 from healthdash.dashboard.charts import Chart, Kpi
@@ -129,29 +132,107 @@ def chart_graph(chart: Chart, figure: Any, config: dict[str, Any]) -> dcc.Graph:
                      id={"type": "chart-graph", "name": chart.name})
 
 
+#: A cell value that is a web link (only http(s) links become clickable).
+_URL = re.compile(r"^https?://[^\s<>\"]+$")
+_CVE = re.compile(r"\bCVE-\d{4}-\d{4,}\b")
+#: Text columns that need room: a minimum width so titles do not wrap into a tall column.
+_WIDE_TEXT = {"title": "260px", "margin": "260px", "source": "220px", "location": "220px", "description": "260px"}
+
+
+def _link_label(url: str) -> str:
+    """A short label for a link: its last path segment (``+bug/2100403`` -> ``2100403``), else its host."""
+    parts = urlsplit(url)
+    segment = parts.path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".html")
+    label = (segment or parts.netloc).replace("[", "(").replace("]", ")")
+    return f"{label} ↗"
+
+
+def _markdown_link(url: str | None) -> str:
+    if not url:
+        return ""
+    safe = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+    return f"[{_link_label(url)}]({safe})"
+
+
+def _cve_links(text: str | None) -> str:
+    """CVE ids as links to their public record (CVE ids are public by definition)."""
+    return _CVE.sub(lambda m: f"[{m.group(0)}](https://www.cve.org/CVERecord?id={m.group(0)})", text or "")
+
+
+def _number_format(name: str, dtype) -> dict[str, Any]:
+    """Display format of a numeric column (the CSV keeps the full values)."""
+    if dtype.is_integer():
+        return {"specifier": ","}
+    lowered = name.lower()
+    if "share" in lowered or "coverage" in lowered or lowered in ("retention", "ratio"):
+        return {"specifier": ".1%"}
+    if "days" in lowered or "hours" in lowered or lowered.endswith("_age"):
+        return {"specifier": ",.0f"}
+    return {"specifier": ",.2~f"}
+
+
+def _link_columns(df) -> list[str]:
+    """String columns every non-empty cell of which is a web link."""
+    found = []
+    for name, dtype in df.schema.items():
+        if dtype != pl.String:
+            continue
+        values = [v for v in df[name].to_list() if v]
+        if values and all(_URL.match(v) for v in values):
+            found.append(name)
+    return found
+
+
+def table_rows(df) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(columns, rows) for a DataTable of ``df``: numbers formatted, links clickable.
+
+    Only cells that are http(s) links become links (as markdown, so no HTML from the
+    data is ever rendered); the frame itself is unchanged, so its CSV stays raw.
+    """
+    links = _link_columns(df)
+    cves = [c for c in df.columns if c.lower() in ("cve", "cves", "cve_ids") and df.schema[c] == pl.String]
+    columns = []
+    for name, dtype in df.schema.items():
+        column: dict[str, Any] = {"name": name.replace("_", " "), "id": name}
+        if dtype.is_numeric():
+            column.update(type="numeric", format=_number_format(name, dtype))
+        elif name in links or name in cves:
+            column["presentation"] = "markdown"
+        columns.append(column)
+    if links or cves:
+        df = df.with_columns(*[pl.col(c).map_elements(_markdown_link, return_dtype=pl.String) for c in links],
+                             *[pl.col(c).map_elements(_cve_links, return_dtype=pl.String) for c in cves])
+    return columns, df.to_dicts()
+
+
 def frame_table(df, *, table_id: str | None = None, page_size: int = 15,
                 error_column: str | None = None) -> dash_table.DataTable:
     """A sortable table of a frame (charts with ``figure=None``, the Data page).
 
-    Numbers are right-aligned; with ``error_column`` rows whose cell is not
-    empty are highlighted.
+    Numbers are right-aligned and formatted (thousands separators, shares as
+    percentages, days as whole days), dates never wrap, link columns are
+    clickable; with ``error_column`` rows whose cell is not empty are highlighted.
     """
     numeric = [c for c, dtype in df.schema.items() if dtype.is_numeric()]
-    columns = [{"name": c.replace("_", " "), "id": c, **({"type": "numeric"} if c in numeric else {})}
-               for c in df.columns]
+    dates = [c for c, dtype in df.schema.items() if dtype in (pl.Date, pl.Datetime) or isinstance(dtype, pl.Datetime)]
+    columns, rows = table_rows(df)
     conditional: list[dict[str, Any]] = []
     if error_column:
         conditional.append({"if": {"filter_query": f'{{{error_column}}} != ""'},
                             "backgroundColor": "#FDECEA", "color": "#8A1C1C"})
+    cell_widths = [{"if": {"column_id": c}, "textAlign": "right"} for c in numeric]
+    cell_widths += [{"if": {"column_id": c}, "whiteSpace": "nowrap"} for c in dates]
+    cell_widths += [{"if": {"column_id": c}, "minWidth": width} for c, width in _WIDE_TEXT.items() if c in df.columns]
     extra = {"id": table_id} if table_id else {}
     return dash_table.DataTable(
-        data=df.to_dicts(), columns=columns, page_size=page_size, sort_action="native",
+        data=rows, columns=columns, page_size=page_size, sort_action="native",
         style_as_list_view=True, style_table={"overflowX": "auto"},
         style_cell={"fontFamily": FONT_FAMILY, "fontSize": "0.9rem", "padding": "6px 10px", "textAlign": "left",
                     "whiteSpace": "normal", "height": "auto", "maxWidth": "480px"},
-        style_cell_conditional=[{"if": {"column_id": c}, "textAlign": "right"} for c in numeric],
+        style_cell_conditional=cell_widths,
         style_header={"fontWeight": "600", "backgroundColor": "#F3F5F8", "fontFamily": FONT_FAMILY},
-        style_data_conditional=conditional, **extra,
+        style_data_conditional=conditional, markdown_options={"link_target": "_blank"},
+        css=[{"selector": ".dash-cell-value p", "rule": "margin: 0;"}], **extra,
     )
 
 

@@ -20,6 +20,7 @@ import contextlib
 import os
 import threading
 from collections import OrderedDict
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -43,6 +44,7 @@ class Warehouse:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._stamp: tuple[int, int, int] | None = None
         self._frames: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
+        self._end: tuple[tuple[int, int, int], date | None] | None = None
 
     # -- connection ---------------------------------------------------------------
     def _current_stamp(self) -> tuple[int, int, int]:
@@ -124,6 +126,21 @@ class Warehouse:
             while len(self._frames) > _FRAME_CACHE_SIZE:
                 self._frames.popitem(last=False)
         return df
+
+    def data_end(self) -> date | None:
+        """The day of the newest contribution in the warehouse (UTC), memoised per file version.
+
+        Monthly and quarterly charts mark the period holding this day as still running.
+        """
+        _, stamp = self._connection()
+        with self._lock:
+            if self._end is not None and self._end[0] == stamp:
+                return self._end[1]
+        with self.cursor() as cur:
+            value = cur.execute("SELECT max(ts)::DATE FROM contribution_facts").fetchone()[0]
+        with self._lock:
+            self._end = (stamp, value)
+        return value
 
     def is_empty(self) -> bool:
         """True when nothing has been collected (no contribution of any kind)."""

@@ -19,6 +19,7 @@ use these builders without an app.
 from __future__ import annotations
 
 import hashlib
+from datetime import date, datetime, timedelta
 from typing import Any, Callable, Iterable, Mapping
 
 import plotly.graph_objects as go
@@ -112,7 +113,36 @@ def apply_house_style(fig: go.Figure, *, present: bool = False) -> go.Figure:
             "title": {"font": {"size": base}}, "tickfont": {"size": base - 1}, "automargin": True}
     fig.update_xaxes(**axis)
     fig.update_yaxes(**axis)
+    _room_for_bar_labels(fig, base)
     return fig
+
+
+def _text_width(text: str, size: float) -> float:
+    """Rough rendered width in px of ``text`` at font ``size`` (sans-serif averages ~0.58 em)."""
+    return 0.58 * size * len(str(text))
+
+
+def _room_for_bar_labels(fig: go.Figure, base: int) -> None:
+    """Widen the right margin so value labels outside horizontal bars are never cut off.
+
+    A label starts at its bar's end, which is at most the axis end, so a margin as wide
+    as the longest label always holds it, whatever the plot width.
+    """
+    widest = 0.0
+    for trace in fig.data:
+        if trace.type != "bar" or trace.orientation != "h" or trace.text is None:
+            continue
+        axis = fig.layout["xaxis" + (trace.xaxis or "x")[1:]]
+        if axis.domain and axis.domain[1] < 0.95:  # a left subplot: its labels need room inside it
+            continue
+        if trace.textposition not in ("outside", None) and "outside" not in str(trace.textposition):
+            continue
+        size = (trace.textfont.size if trace.textfont and isinstance(trace.textfont.size, (int, float))
+                else None) or base
+        texts = [trace.text] if isinstance(trace.text, str) else list(trace.text)
+        widest = max([widest, *(_text_width(t, size) for t in texts if t is not None)])
+    if widest:
+        fig.update_layout(margin={"r": max(fig.layout.margin.r or 0, int(widest) + 12)})
 
 
 def graph_config(name: str, *, present: bool = False) -> dict[str, Any]:
@@ -254,8 +284,128 @@ def bar_top(*, label: str, value: str, share: str | None = None, x_title: str = 
         fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
         if df.schema[value].is_integer():
             _whole_number_ticks(fig, "x", max(values) if values else 0)
-        headroom = 1.3 if present else 1.18  # room for the value labels outside the bars
-        fig.update_xaxes(range=[0, max(values) * headroom if values and max(values) else 1])
+        # The labels outside the bars go into the right margin (see apply_house_style).
+        fig.update_xaxes(range=[0, max(values) * 1.04 if values and max(values) else 1])
         return apply_house_style(fig, present=present)
 
     return build
+
+
+# --------------------------------------------------------------------------- partial last period
+
+#: Median gap (days) between consecutive x values -> period length in months.
+_PERIODS = ((27, 32, 1, "month"), (88, 93, 3, "quarter"))
+IN_PROGRESS = "in-progress"
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+def _period_bounds(day: date, months: int) -> tuple[date, date]:
+    """First and last day of the ``months``-long period (month or calendar quarter) holding ``day``."""
+    first_month = (day.month - 1) // months * months + 1
+    start = date(day.year, first_month, 1)
+    nxt = date(start.year + (first_month + months - 1) // 12, (first_month + months - 1) % 12 + 1, 1)
+    return start, nxt - timedelta(days=1)
+
+
+def _period_label(start: date, months: int) -> str:
+    return start.strftime("%b %Y") if months == 1 else f"{start.year} Q{(start.month - 1) // 3 + 1}"
+
+
+def partial_period(xs: Iterable[Any], end: date | None) -> tuple[int, date, date] | None:
+    """``(months, first day, last day)`` of the period of the last x value when ``end`` falls
+    inside it before its last day (the period is still running), else None.
+
+    ``xs`` are the dates of one monthly or quarterly series (period starts or period ends);
+    the period length is read from the median gap between them.
+    """
+    days = sorted({d for d in (_as_date(x) for x in xs) if d is not None})
+    if end is None or len(days) < 2:
+        return None
+    gaps = sorted((b - a).days for a, b in zip(days, days[1:]))
+    gap = gaps[len(gaps) // 2]
+    months = next((m for low, high, m, _ in _PERIODS if low <= gap <= high), None)
+    if months is None:
+        return None
+    start, last = _period_bounds(days[-1], months)
+    return (months, start, last) if start <= end < last else None
+
+
+def _overlay_last_segment(trace: Any) -> list[go.Scatter]:
+    """A white gap and a dashed copy over the trace's last segment, and a hollow last marker."""
+    xs, ys = list(trace.x)[-2:], list(trace.y)[-2:]
+    color = (trace.line.color if trace.line and trace.line.color else None) or COLORS["primary"]
+    width = (trace.line.width if trace.line and trace.line.width else 2) or 2
+    common = {"x": xs, "y": ys, "xaxis": trace.xaxis, "yaxis": trace.yaxis, "showlegend": False,
+              "hoverinfo": "skip", "connectgaps": trace.connectgaps, "name": IN_PROGRESS}
+    shape = trace.line.shape if trace.line and trace.line.shape else "linear"
+    has_markers = "markers" in (trace.mode or "")
+    size = ((trace.marker.size if trace.marker and isinstance(trace.marker.size, (int, float)) else 6) or 6) + 2
+    return [
+        go.Scatter(mode="lines", line={"color": COLORS["background"], "width": width + 2, "shape": shape},
+                   **common),
+        go.Scatter(mode="lines+markers" if has_markers else "lines",
+                   line={"color": color, "width": width, "dash": "dot", "shape": shape},
+                   marker={"size": [0, size], "color": COLORS["background"], "line": {"color": color, "width": 2}},
+                   **common),
+    ]
+
+
+def mark_in_progress(fig: go.Figure, end: date | None, *, present: bool = False,
+                     data_end: date | None = None) -> go.Figure:
+    """Mark the last period of monthly / quarterly series as in progress when ``end`` falls inside it.
+
+    ``end`` is the last day the numbers cover (the data's last date, or the filter's end
+    when earlier).  Lines get a dotted last segment and a hollow last point, bars a lighter
+    hatched last bar, stacked areas a faded last segment; a small note above the plot says
+    which period is running.  The traces keep every value: nothing is dropped.
+    """
+    if end is None or (fig.layout.meta or {}).get("empty"):
+        return fig
+    found: tuple[int, date, date] | None = None
+    overlays: list[go.Scatter] = []
+    fades: list[tuple[Any, Any, str]] = []
+    for trace in fig.data:
+        if trace.type not in ("scatter", "bar") or trace.x is None or len(trace.x) < 2:
+            continue
+        if trace.type == "bar" and trace.orientation == "h":
+            continue
+        if trace.type == "scatter" and "lines" not in (trace.mode or "lines"):
+            continue
+        period = partial_period(trace.x, end)
+        if period is None or _as_date(trace.x[-1]) is None or _as_date(trace.x[-1]) < period[1]:
+            continue
+        found = found or period
+        if trace.type == "bar":
+            count = len(trace.x)
+            trace.marker.opacity = [1.0] * (count - 1) + [0.45]
+            trace.marker.pattern = {"shape": [""] * (count - 1) + ["/"], "fgcolor": COLORS["background"],
+                                    "solidity": 0.25}
+        elif trace.stackgroup:
+            fades.append((trace.x[-2], trace.x[-1], trace.xaxis or "x"))
+        else:
+            overlays.extend(_overlay_last_segment(trace))
+    if found is None:
+        return fig
+    months, start, last = found
+    for x0, x1, axis in dict.fromkeys(fades):
+        fig.add_shape(type="rect", xref=axis, yref="paper", x0=x0, x1=x1, y0=0, y1=1, layer="above",
+                      fillcolor=COLORS["background"], opacity=0.55, line={"width": 0}, name=IN_PROGRESS)
+    for overlay in overlays:
+        fig.add_trace(overlay)
+    unit = "month" if months == 1 else "quarter"
+    running = data_end is None or end >= data_end
+    note = (f"{_period_label(start, months)}: {unit} in progress, data to {end.day} {end:%b}" if running
+            else f"{_period_label(start, months)}: partial {unit}, up to {end.day} {end:%b}")
+    base = 22 if present else 13
+    fig.add_annotation(text=note, name=IN_PROGRESS, showarrow=False, xref="paper", yref="paper", x=0, y=1,
+                       xanchor="left", yanchor="bottom", yshift=2,
+                       font={"size": base - (5 if present else 2), "color": COLORS["muted"]})
+    top = fig.layout.margin.t or 0
+    fig.update_layout(margin={"t": max(top, 40 if present else 30)},
+                      meta={**(fig.layout.meta or {}), IN_PROGRESS: start.isoformat()})
+    return fig

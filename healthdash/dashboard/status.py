@@ -48,5 +48,8 @@ def data_view(warehouse: Warehouse):
     else:
         source_block = panel("No sources yet", "Run `healthdash collect` to collect the configured sources.",
                              kind="empty")
-    counts_block = html.Div(frame_table(counts_df, table_id="data-counts", page_size=50), className="narrow")
-    return html.Div([facts, html.H2("Sources"), source_block, html.H2("Rows per table"), counts_block])
+    counts_block = frame_table(counts_df, table_id="data-counts", page_size=25)
+    return html.Div([facts, html.Div([
+        html.Div([html.H2("Sources"), source_block], className="data-sources-col"),
+        html.Div([html.H2("Rows per table"), counts_block], className="data-counts-col"),
+    ], className="data-columns")])

@@ -174,35 +174,35 @@ _CHARTS = [
                        f"that date; the {neutrality.SHARES_TOP_N} biggest are named, the rest are Others, and "
                        "independents are one group. Bots excluded unless included.")),
     Chart("concentration-trend", "Concentration over time", "participation",
-          neutrality.concentration_trend, concentration_trend, order=40, width=5,
+          neutrality.concentration_trend, concentration_trend, order=35, width=5,
           description=("Elephant factor (fewest organisations with >= 50% of the month's contributions) and "
                        "the effective number of organisations (1/HHI, HHI = sum of squared shares); each "
                        "independent person counts as their own organisation.")),
     Chart("organisations-drilldown", "Organisations and people: drill down", "participation",
-          neutrality.org_totals, drilldown_table, order=45,
+          neutrality.org_totals, drilldown_table, order=50, width=6,
           description=("Every organisation's contributions, share and people under the filters; click one "
                        "for its page (contributions by team and kind, its people), or its most active person "
                        "for how they were merged and attributed.")),
-    Chart("neutrality-by-team", "Neutrality by team", "participation", rounded(neutrality.team_table), None, order=50,
+    Chart("neutrality-by-team", "Neutrality by team", "participation", rounded(neutrality.team_table), None, order=70,
           description=("Per team over the filters: people, organisations (independents one per person), "
                        "elephant factor, top-1 and top-2 share, HHI, effective organisations, pony factor "
                        "(fewest people with >= 50%) and the independents' share.")),
     Chart("governance-view", "Governance: affiliation diversity", "participation", neutrality.governance_summary,
-          None, order=60,
+          None, order=75,
           description=("The community's historic criteria per team over the rolling window ending at the "
                        "filter's end (else the last data): top-1 / top-2 organisation shares of commits, "
                        "reviews, reviews by active core reviewers and active core reviewers, the verdict, and "
                        "the margin — how many contributions would flip it. Thresholds from [governance]; "
                        "each cell reads 'top organisation share · top-2 share of the total'.")),
     Chart("governance-history", "Governance verdict by month", "participation", neutrality.governance_history,
-          governance_history, order=70,
+          governance_history, order=80,
           description=("The verdict at every month end over the rolling window, so a team flipping between "
                        "states on a handful of contributions is visible; hover for the margin.")),
     Chart("concentration-by-kind", "Concentration by contribution kind", "participation",
-          rounded(neutrality.concentration), None, order=80, width=6,
+          rounded(neutrality.concentration), None, order=85, width=6,
           description="Elephant factor, top-1/top-2 share, HHI, effective organisations and independents' share "
                       "per kind and over all selected kinds."),
-    Chart("pony-factor", "Pony factor", "participation", rounded(neutrality.pony_factor), None, order=85, width=6,
+    Chart("pony-factor", "Pony factor", "participation", rounded(neutrality.pony_factor), None, order=86, width=6,
           description="The fewest people whose contributions reach 50%, per kind and over all selected kinds."),
     Chart("org-shares-by-kind", "Organisations per contribution kind", "participation", rounded(neutrality.org_shares),
           None, order=90, width=6,
@@ -212,12 +212,12 @@ _CHARTS = [
           description=(f"The {neutrality.DEPENDENCE_TOP_N} organisations with the largest share of each team's "
                        "contributions in each release cycle, with the change from the previous cycle.")),
     Chart("new-contributors", "New contributors and six-month retention", "participation",
-          neutrality.new_contributors, new_contributors, order=100, width=6,
+          neutrality.new_contributors, new_contributors, order=65, width=6,
           description=("People whose first contribution in scope falls in the month, and the share of them "
                        "with a contribution six to eight months later (blank until that is known). The "
                        "first month of data counts everyone already active as new.")),
     Chart("affiliation-changes", "Affiliation changes", "participation", neutrality.affiliation_changes, None,
-          order=110, width=6,
+          order=110, width=12,
           description="People whose organisation changed, the day of the first contribution under the new one, "
                       "and the rule and file line that gave it."),
     Chart("organisation-by-team", "Contributions by team and kind", "organisation", neutrality.org_detail,

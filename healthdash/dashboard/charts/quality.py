@@ -72,7 +72,7 @@ def coverage_by_repo_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         customdata=latest.select("lines_covered", "lines_valid").rows(),
         hovertemplate="%{y}: %{x:.1%} (%{customdata[0]:,} of %{customdata[1]:,} lines)<extra></extra>",
     ), row=1, col=1)
-    fig.update_xaxes(range=[0, 1.3], tickformat=".0%", tickvals=PERCENT_TICKS, row=1, col=1,
+    fig.update_xaxes(range=[0, 1.4], tickformat=".0%", tickvals=PERCENT_TICKS, row=1, col=1,
                      title_text="Line coverage, latest report")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=repos, row=1, col=1)
     months = [df["month"].min(), df["month"].max()]
@@ -107,7 +107,7 @@ def project_coverage_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         customdata=df["repos_measured"].to_list(),
         hovertemplate="%{y}: %{x:.1%} over %{customdata} repos<extra></extra>",
     ))
-    fig.update_xaxes(range=[0, 1.45], tickformat=".0%", tickvals=PERCENT_TICKS,
+    fig.update_xaxes(range=[0, 1.02], tickformat=".0%", tickvals=PERCENT_TICKS,
                      title_text="Line coverage, weighted by lines")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
     fig.update_layout(showlegend=False, bargap=0.3, height=None if present else max(260, 60 + 34 * len(names)))
@@ -127,7 +127,7 @@ def uncovered_files_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         x=values, y=labels, orientation="h", text=text, textposition="outside", cliponaxis=False,
         marker={"color": COLORS["bad"]}, hovertemplate="%{y}<br>%{text}<extra></extra>",
     ))
-    fig.update_xaxes(range=[0, max(values) * 1.6], title_text="Uncovered lines")
+    fig.update_xaxes(range=[0, max(values) * 1.04], title_text="Uncovered lines")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
     fig.update_layout(showlegend=False, bargap=0.25, height=None if present else max(300, 60 + 26 * len(labels)))
     return apply_house_style(fig, present=present)
@@ -145,7 +145,7 @@ def test_share_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         x=values, y=names, orientation="h", text=text, textposition="outside", cliponaxis=False,
         marker={"color": COLORS["primary"]}, hovertemplate="%{y}: %{text} in tests<extra></extra>",
     ))
-    fig.update_xaxes(range=[0, 1.35], tickformat=".0%", tickvals=PERCENT_TICKS,
+    fig.update_xaxes(range=[0, 1.02], tickformat=".0%", tickvals=PERCENT_TICKS,
                      title_text="Changed lines in test files")
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
     fig.update_layout(showlegend=False, bargap=0.3, height=None if present else max(260, 60 + 30 * len(names)))
@@ -176,21 +176,21 @@ register(Chart(
     order=30,
     description=("Weighted line coverage per project at each month's end; a repository not measured in a "
                  "month keeps its last figure."),
-    empty_message=NO_COVERAGE, width=7,
+    empty_message=NO_COVERAGE, width=12,
 ))
 register(Chart(
     name="coverage-uncovered-files", title="Files with the most uncovered lines", page="quality",
     metric=quality.uncovered_files, figure=uncovered_files_figure, order=40,
     description=(f"The {quality.UNCOVERED_TOP_N} files with the most uncovered lines in the repositories' "
                  "latest reports: where new tests would cover the most code."),
-    empty_message="No uncovered lines in the latest reports for these filters.", width=5,
+    empty_message="No uncovered lines in the latest reports for these filters.", width=7,
 ))
 register(Chart(
     name="test-line-share", title="Changed lines in test files", page="quality",
     metric=quality.test_line_share, figure=test_share_figure, order=50,
     description=("Share of the lines added or removed by non-merge commits that are in test files (tests/ "
                  "folders, test_*.py, *_test.go, *.spec.ts, ...); bots excluded unless included."),
-    empty_message="No commits with file changes for these filters.", width=6,
+    empty_message="No commits with file changes for these filters.", width=5,
 ))
 
 _KPIS = [

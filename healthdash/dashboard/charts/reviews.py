@@ -114,7 +114,7 @@ register(Chart(
     metric=reviews.reviews_by_org,
     figure=bar_top(label="org", value="reviews", share="share", x_title="Reviews",
                    empty="No reviews for these filters."),
-    order=30, width=6,
+    order=40, width=6,
     description=("Code-Review votes (Gerrit) and submitted reviews (GitHub) on other people's changes, by the "
                  "reviewer's organisation at the vote date; self-votes and CI are not reviews."),
     empty_message="No reviews for these filters.",
@@ -123,7 +123,7 @@ register(Chart(
 register(Chart(
     name="review-activity", title="Reviews and core approvals per month", page="participation",
     metric=reviews.review_activity,
-    figure=activity_figure, order=40, width=6,
+    figure=activity_figure, order=45, width=6,
     description=("Per month: reviews of others' changes, core approvals (+2 / APPROVED), distinct reviewers, "
                  "active core reviewers (gave a core approval) and reviewer load = reviews per active core."),
     empty_message="No reviews for these filters.",
@@ -131,7 +131,7 @@ register(Chart(
 
 register(Chart(
     name="top-reviewers", title="Reviewers", page="participation",
-    metric=reviews.top_reviewers, figure=None, order=50, width=12,
+    metric=reviews.top_reviewers, figure=None, order=55, width=6,
     description=("The 50 busiest reviewers: reviews of others' changes, of which core approvals, and their "
                  "votes on their own changes (self-votes, counted nowhere else)."),
     empty_message="No reviews for these filters.",
@@ -177,7 +177,7 @@ register(Chart(
     metric=reviews.review_coverage,
     figure=line_over_time(x="month", y="coverage", y_title="Reviewed commits", percent=True,
                           empty="No commits for these filters."),
-    order=50, width=8,
+    order=60, width=6,
     description=("Share of non-merge commits on the default branch, by month, that landed through a change "
                  "approved (+2 / APPROVED) by someone other than the commit's author and the change's owner; "
                  "commits link to changes by Change-Id (Gerrit) or merge / head sha (GitHub)."),

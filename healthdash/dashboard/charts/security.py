@@ -35,7 +35,7 @@ def open_by_project_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     fig.update_layout(showlegend=False, xaxis_title="Open security bugs", bargap=0.3,
                       height=max(300, 60 + 32 * len(projects)) if not present else None)
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(rangemode="tozero", range=[0, max(df["open_bugs"].to_list()) * 1.2])
+    fig.update_xaxes(rangemode="tozero", range=[0, max(df["open_bugs"].to_list()) * 1.04])
     return apply_house_style(fig, present=present)
 
 
@@ -130,7 +130,7 @@ def hygiene_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
 
 register(Chart(
     name="security-open-by-project", title="Open security bugs by project", page="security",
-    metric=security.open_by_project, figure=open_by_project_figure, order=10, width=5,
+    metric=security.open_by_project, figure=open_by_project_figure, order=10, width=4,
     description=("Security bugs (flagged security-related, a Security information type or a configured tag) "
                  "open at the end of the window, per project, with their median and oldest age in days. "
                  "Private bugs are counted only where the configuration allows, and never named."),
@@ -138,7 +138,7 @@ register(Chart(
 ))
 register(Chart(
     name="security-open-public", title="Open public security bugs", page="security",
-    metric=security.open_public_bugs, figure=None, order=20, width=7,
+    metric=security.open_public_bugs, figure=None, order=20, width=8,
     description=("The open security bugs that are public, oldest first, with their links. Private or "
                  "embargoed bugs never appear here."),
     empty_message="No open public security bugs for these filters.",
@@ -180,7 +180,7 @@ register(Chart(
 ))
 register(Chart(
     name="security-repo-hygiene", title="Repository hygiene", page="security",
-    metric=security.repo_hygiene, figure=hygiene_figure, order=70, width=12,
+    metric=security.repo_hygiene, figure=hygiene_figure, order=70, width=6,
     description=("Per repository, at its latest collected commit: a security policy or contact document "
                  "(SECURITY.md, doc/source/security*.rst, ...) and dependency constraints (a constraints file, "
                  "or tox.ini installing with -c ...constraints)."),
