@@ -77,7 +77,7 @@ def affiliation_part(ctx) -> None:
                      len([e for e in p.emails if e.kind != "misconfigured"]) > 1]
     gitdm_people, stack_people = hidden[::2], hidden[1::2]
     stale = gitdm_people[0] if gitdm_people else None
-    aliased, listed = two_addresses[::2], two_addresses[1::2]
+    aliased = two_addresses[::2]  # the others are merged through Stackalytics emails
 
     visible = [p for p in movers if p not in hidden]
     _write_stackalytics(folder, community, humans, with_companies=stack_people + visible + two_addresses,
