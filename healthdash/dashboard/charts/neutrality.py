@@ -106,8 +106,8 @@ def drilldown_table(df: pl.DataFrame, filters: Any = None) -> go.Figure:
                 "align": "left", "fill": {"color": COLORS["grid"]}},
         cells={"values": [org_links, [f"{v:,}" for v in df["contributions"].to_list()],
                           [f"{v:.1%}" for v in df["share"].to_list()], df["people"].to_list(), person_links],
-               "align": "left", "height": 26}))
-    fig.update_layout(height=None if present else min(900, 80 + 27 * df.height))
+               "align": "left", "height": 26}, columnwidth=[1.5, 1.1, 0.8, 0.7, 1.6]))
+    fig.update_layout(height=None if present else min(900, 60 + 31 * df.height))
     apply_house_style(fig, present=present)
     fig.update_layout(margin={"l": 8, "r": 8, "t": 8, "b": 8})
     return fig
