@@ -136,6 +136,7 @@ def chart_graph(chart: Chart, figure: Any, config: dict[str, Any]) -> dcc.Graph:
 _URL = re.compile(r"^https?://[^\s<>\"]+$")
 _CVE = re.compile(r"\bCVE-\d{4}-\d{4,}\b")
 #: Text columns that need room: a minimum width so titles do not wrap into a tall column.
+_SHORT_TEXT = 22
 _WIDE_TEXT = {"title": "260px", "margin": "260px", "source": "220px", "location": "220px", "description": "260px"}
 
 
@@ -215,13 +216,15 @@ def frame_table(df, *, table_id: str | None = None, page_size: int = 15,
     """
     numeric = [c for c, dtype in df.schema.items() if dtype.is_numeric()]
     dates = [c for c, dtype in df.schema.items() if dtype in (pl.Date, pl.Datetime) or isinstance(dtype, pl.Datetime)]
+    short = [c for c, dtype in df.schema.items()  # ids, dates as text, statuses: never broken over lines
+             if dtype == pl.String and df.height and (df[c].str.len_chars().max() or 0) <= _SHORT_TEXT]
     columns, rows = table_rows(df)
     conditional: list[dict[str, Any]] = []
     if error_column:
         conditional.append({"if": {"filter_query": f'{{{error_column}}} != ""'},
                             "backgroundColor": "#FDECEA", "color": "#8A1C1C"})
     cell_widths = [{"if": {"column_id": c}, "textAlign": "right"} for c in numeric]
-    cell_widths += [{"if": {"column_id": c}, "whiteSpace": "nowrap"} for c in dates]
+    cell_widths += [{"if": {"column_id": c}, "whiteSpace": "nowrap"} for c in dates + short]
     cell_widths += [{"if": {"column_id": c}, "minWidth": width} for c, width in _WIDE_TEXT.items() if c in df.columns]
     extra = {"id": table_id} if table_id else {}
     return dash_table.DataTable(

@@ -103,7 +103,7 @@ def advisory_timeline_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure
             customdata=list(zip(part["advisory_id"].to_list(), part["title"].to_list(), cves, days)),
             hovertemplate=("<b>%{customdata[0]}</b> %{x|%d %b %Y}<br>%{customdata[1]}<br>%{customdata[2]}"
                            "<br>days from report: %{customdata[3]}<extra></extra>")))
-    fig.update_layout(showlegend=False, height=max(280, 80 + 36 * len(projects)) if not present else None)
+    fig.update_layout(showlegend=False, height=max(400, 80 + 36 * len(projects)) if not present else None)
     return apply_house_style(fig, present=present)
 
 
