@@ -137,7 +137,7 @@ _URL = re.compile(r"^https?://[^\s<>\"]+$")
 _CVE = re.compile(r"\bCVE-\d{4}-\d{4,}\b")
 #: Text columns that need room: a minimum width so titles do not wrap into a tall column.
 _SHORT_TEXT = 22
-_WIDE_TEXT = {"title": "260px", "margin": "260px", "source": "220px", "location": "220px", "description": "260px"}
+_WIDE_TEXT = {"title": "14em", "margin": "14em", "description": "14em"}
 
 
 def _link_label(url: str) -> str:
@@ -206,6 +206,10 @@ def table_rows(df) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return columns, df.to_dicts()
 
 
+def links_of(columns: list[dict[str, Any]]) -> set[str]:
+    return {c["id"] for c in columns if c.get("presentation") == "markdown"}
+
+
 def frame_table(df, *, table_id: str | None = None, page_size: int = 15,
                 error_column: str | None = None) -> dash_table.DataTable:
     """A sortable table of a frame (charts with ``figure=None``, the Data page).
@@ -223,9 +227,11 @@ def frame_table(df, *, table_id: str | None = None, page_size: int = 15,
     if error_column:
         conditional.append({"if": {"filter_query": f'{{{error_column}}} != ""'},
                             "backgroundColor": "#FDECEA", "color": "#8A1C1C"})
+    conditional += [{"if": {"column_id": c}, "whiteSpace": "nowrap"} for c in dates + short]
     cell_widths = [{"if": {"column_id": c}, "textAlign": "right"} for c in numeric]
-    cell_widths += [{"if": {"column_id": c}, "whiteSpace": "nowrap"} for c in dates + short]
-    cell_widths += [{"if": {"column_id": c}, "minWidth": width} for c, width in _WIDE_TEXT.items() if c in df.columns]
+    cell_widths += [{"if": {"column_id": c}, "minWidth": _WIDE_TEXT.get(c, "9em")}
+                    for c, dtype in df.schema.items()
+                    if dtype == pl.String and c not in short and c not in links_of(columns)]
     extra = {"id": table_id} if table_id else {}
     return dash_table.DataTable(
         data=rows, columns=columns, page_size=page_size, sort_action="native",
