@@ -103,10 +103,10 @@ def drilldown_table(df: pl.DataFrame, filters: Any = None) -> go.Figure:
                     for pid, name in zip(df["top_person_id"].to_list(), df["top_person"].to_list())]
     fig = go.Figure(go.Table(
         header={"values": ["Organisation", "Contributions", "Share", "People", "Most active person"],
-                "align": "left", "fill": {"color": COLORS["grid"]}},
+                "align": "left", "fill": {"color": COLORS["grid"]}, "height": 40 if present else 28},
         cells={"values": [org_links, [f"{v:,}" for v in df["contributions"].to_list()],
                           [f"{v:.1%}" for v in df["share"].to_list()], df["people"].to_list(), person_links],
-               "align": "left", "height": 26}, columnwidth=[1.5, 1.1, 0.8, 0.7, 1.6]))
+               "align": "left", "height": 40 if present else 26}, columnwidth=[1.5, 1.1, 0.8, 0.7, 1.6]))
     fig.update_layout(height=None if present else min(900, 60 + 31 * df.height))
     apply_house_style(fig, present=present)
     fig.update_layout(margin={"l": 8, "r": 8, "t": 8, "b": 8})

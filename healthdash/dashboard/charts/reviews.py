@@ -42,7 +42,7 @@ def latency_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
                 hovertemplate=f"%{{x|%b %Y}}<br>{label}: %{{y:,.1f}} h (%{{customdata}} changes)<extra></extra>"))
     fig.update_layout(hovermode="x unified", yaxis_title="Hours")
     fig.update_yaxes(rangemode="tozero")
-    month_ticks(fig, df["month"].to_list())
+    month_ticks(fig, df["month"].to_list(), present=present)
     return apply_house_style(fig, present=present)
 
 
@@ -66,7 +66,7 @@ def ci_health_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
                                                     "rangemode": "tozero"},
                       yaxis2={"title": "Rechecks per merged change", "overlaying": "y", "side": "right",
                               "rangemode": "tozero", "showgrid": False, "tickmode": "sync", "tickformat": ".2f"})
-    month_ticks(fig, df["month"].to_list())
+    month_ticks(fig, df["month"].to_list(), present=present)
     return apply_house_style(fig, present=present)
 
 
@@ -90,7 +90,7 @@ def activity_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     fig.update_layout(hovermode="x unified", yaxis={"title": "Per month", "rangemode": "tozero"},
                       yaxis2={"title": "Reviews per active core", "overlaying": "y", "side": "right",
                               "rangemode": "tozero", "showgrid": False, "tickmode": "sync", "tickformat": ".1f"})
-    month_ticks(fig, months)
+    month_ticks(fig, months, present=present)
     return apply_house_style(fig, present=present)
 
 
