@@ -181,23 +181,6 @@ def test_right_margin_holds_the_longest_outside_bar_label():
 # --------------------------------------------------------------------------- review KPIs
 
 
-def test_review_kpis_from_monthly_frames():
-    from healthdash.dashboard.charts.reviews import coverage_total, first_review_middle
-
-    monthly = pl.DataFrame({"month": MONTHS + [date(2026, 12, 1)], "changes": [10, 4, 6, 2],
-                            "reviewed": [8, 4, 5, 0], "median_hours": [10.0, 2.0, 30.0, None]})
-    # Months with reviews sorted by median: 2.0 (4), 10.0 (8), 30.0 (5); 17 reviewed, half = 8.5;
-    # cumulative 4, 12 -> the 10.0-hour month holds the middle.
-    row = first_review_middle(monthly).row(0, named=True)
-    assert row == {"median_hours": 10.0, "reviewed": 17}
-    assert first_review_middle(monthly.head(0)).row(0, named=True) == {"median_hours": None, "reviewed": 0}
-    # Coverage: (9 + 1) reviewed of (10 + 5) commits = 2/3, not the mean of 90% and 20%.
-    cov = coverage_total(pl.DataFrame({"month": MONTHS[:2], "commits": [10, 5], "reviewed": [9, 1]}))
-    assert cov["coverage"][0] == pytest.approx(10 / 15)
-    assert coverage_total(pl.DataFrame({"commits": [], "reviewed": []}, schema={"commits": pl.Int64,
-                                       "reviewed": pl.Int64}))["coverage"][0] is None
-
-
 def test_review_kpis_are_on_the_quality_and_security_cards():
     assert "quality-first-review-hours" in [k.name for k in registry.kpis_for_page("quality")]
     assert "security-review-coverage" in [k.name for k in registry.kpis_for_page("security")]

@@ -131,6 +131,14 @@ def test_time_to_first_review(warehouse):
     # sorted 23.25, 24, 24, 72: median (24+24)/2 = 24; p90 at 0.9*3 = 2.7 -> 24 + 0.7*(72-24) = 57.6
     assert (row["month"], row["changes"], row["reviewed"]) == (date(2024, 3, 1), 4, 4)
     assert row["median_hours"] == pytest.approx(24.0) and row["p90_hours"] == pytest.approx(57.6)
+    # one month only, so the whole-window row has the same exact figures
+    overall = metric(warehouse, reviews.time_to_first_review_overall).row(0, named=True)
+    assert (overall["changes"], overall["reviewed"]) == (4, 4)
+    assert overall["median_hours"] == pytest.approx(24.0) and overall["p90_hours"] == pytest.approx(57.6)
+    # window to 03-12: 910001..910003 -> 23.25, 24, 72 h: median 24; p90 at 0.9*2 = 1.8 -> 24 + 0.8*48 = 62.4
+    early = metric(warehouse, reviews.time_to_first_review_overall, Filters(end=date(2024, 3, 12))).row(0, named=True)
+    assert (early["changes"], early["reviewed"]) == (3, 3)
+    assert early["median_hours"] == pytest.approx(24.0) and early["p90_hours"] == pytest.approx(62.4)
 
 
 def test_time_to_merge(warehouse):
@@ -185,6 +193,7 @@ def test_review_coverage(warehouse):
     # non-merge commits: 1 (change approved by Bo, author Ada), 2 (Bo's change, only his own +2),
     # 4 (Cy's change approved by Bo), 6 (direct push) -> 2 of 4 reviewed by someone else
     assert df.rows() == [(date(2024, 3, 1), 4, 2, 0.5)]
+    assert metric(warehouse, reviews.review_coverage_overall).rows() == [(4, 2, 0.5)]
 
 
 def test_repo_filter_scopes_change_metrics(warehouse):

@@ -46,7 +46,26 @@ def review_activity(con: duckdb.DuckDBPyConnection, filters: Filters | None = No
 
 def time_to_first_review(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
     """month (created), changes, reviewed, median_hours, p90_hours to the first human non-owner response."""
-    return run(con, "review_time_to_first_review", filters)
+    return run(con, "review_time_to_first_review", filters).filter(pl.col("month").is_not_null())
+
+
+def time_to_first_review_overall(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
+    """One row for the whole window: changes, reviewed, median_hours, p90_hours (exact quantiles)."""
+    df = run(con, "review_time_to_first_review", filters).filter(pl.col("month").is_null()).drop("month")
+    if df.height == 0:  # no change in the window: grouping sets still give the total row, but be safe
+        df = pl.DataFrame({"changes": [0], "reviewed": [0], "median_hours": [None], "p90_hours": [None]},
+                          schema=df.schema)
+    return df
+
+
+def review_coverage_overall(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
+    """One row for the whole window: commits, reviewed, coverage = reviewed / commits (not a mean of
+    monthly shares)."""
+    monthly = review_coverage(con, filters)
+    commits, reviewed = int(monthly["commits"].sum()), int(monthly["reviewed"].sum())
+    return pl.DataFrame({"commits": [commits], "reviewed": [reviewed],
+                         "coverage": [reviewed / commits if commits else None]},
+                        schema={"commits": pl.Int64, "reviewed": pl.Int64, "coverage": pl.Float64})
 
 
 def time_to_merge(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:

@@ -187,44 +187,15 @@ register(Chart(
 
 # --------------------------------------------------------------------------- KPIs (overview cards)
 
-def first_review_middle(monthly: pl.DataFrame) -> pl.DataFrame:
-    """One row from the monthly time-to-first-review frame: ``median_hours`` of the month in the
-    middle when months, ordered by their median, are weighted by their reviewed changes;
-    ``reviewed`` = all reviewed changes."""
-    df = monthly.filter(pl.col("reviewed") > 0).sort("median_hours")
-    total = int(df["reviewed"].sum()) if df.height else 0
-    middle = df.filter(pl.col("reviewed").cum_sum() >= total / 2)["median_hours"][0] if total else None
-    return pl.DataFrame({"median_hours": [middle], "reviewed": [total]},
-                        schema={"median_hours": pl.Float64, "reviewed": pl.Int64})
-
-
-def coverage_total(monthly: pl.DataFrame) -> pl.DataFrame:
-    """One row from the monthly review-coverage frame: reviewed / commits over all months."""
-    commits, reviewed = int(monthly["commits"].sum()), int(monthly["reviewed"].sum())
-    return pl.DataFrame({"coverage": [reviewed / commits if commits else None], "commits": [commits],
-                         "reviewed": [reviewed]},
-                        schema={"coverage": pl.Float64, "commits": pl.Int64, "reviewed": pl.Int64})
-
-
-def first_review_summary(con, filters) -> pl.DataFrame:
-    """KPI frame: the window's typical hours to a first review (see :func:`first_review_middle`)."""
-    return first_review_middle(reviews.time_to_first_review(con, filters))
-
-
-def review_coverage_summary(con, filters) -> pl.DataFrame:
-    """KPI frame: the window's review coverage (see :func:`coverage_total`)."""
-    return coverage_total(reviews.review_coverage(con, filters))
-
-
 register_kpi(Kpi(
     name="quality-first-review-hours", page="quality", label="Median hours to first review",
-    metric=first_review_summary, column="median_hours", format=",.1f", order=30,
-    description=("Hours from a change's creation to its first vote or comment by a person other than its owner "
-                 "(not CI or a bot): the monthly medians' middle, months weighted by their reviewed changes."),
+    metric=reviews.time_to_first_review_overall, column="median_hours", format=",.1f", order=30,
+    description=("Median hours from a change's creation to its first vote or comment by a person other than "
+                 "its owner (not CI or a bot), over the changes created in the window."),
 ))
 register_kpi(Kpi(
     name="security-review-coverage", page="security", label="Reviewed commits",
-    metric=review_coverage_summary, column="coverage", format=".0%", order=50,
+    metric=reviews.review_coverage_overall, column="coverage", format=".0%", order=50,
     description=("Share of the window's non-merge commits that landed through a change approved by someone "
                  "other than the commit's author and the change's owner."),
 ))

@@ -1,7 +1,8 @@
 -- Time to first review (DESIGN 4): hours from a change's creation to the first
 -- vote or comment by a non-bot, non-CI person other than its owner
 -- (review_responses).  By month of creation: changes created, changes reviewed,
--- median and p90 hours over the reviewed ones.
+-- median and p90 hours over the reviewed ones; plus one row with month NULL for
+-- the whole window (exact quantiles, not a mix of monthly ones).
 WITH scoped AS (
     SELECT source, change_key, created
     FROM review_changes_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[])
@@ -22,5 +23,5 @@ SELECT CAST(date_trunc('month', created) AS DATE)                       AS month
        quantile_cont(epoch(first_at - created) / 3600.0, 0.5)            AS median_hours,
        quantile_cont(epoch(first_at - created) / 3600.0, 0.9)            AS p90_hours
 FROM firsts
-GROUP BY ALL
-ORDER BY month;
+GROUP BY GROUPING SETS ((CAST(date_trunc('month', created) AS DATE)), ())
+ORDER BY month NULLS LAST;
