@@ -309,7 +309,7 @@ function(pathname, search) {
 }
 """
 
-_NAV_JS = """
+_NAV_JS = r"""
 function(pathname, search) {
     var paths = %s;
     var query = search || '';
