@@ -13,6 +13,7 @@ Independent), Zuul (CI).  Code-Review votes, non-CI:
 from __future__ import annotations
 
 import json
+import shutil
 import re
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -228,3 +229,103 @@ def test_review_charts_plot_exactly_their_frames(warehouse):
     for name in names:
         empty = CHARTS[name].figure(frames[name].clear(), Filters())
         assert empty.layout.meta == {"empty": True}, name
+
+
+
+# --------------------------------------------------------------------------- the organisation filter
+# Change owners at creation: 910001 Ada (Vendor A), 910002 Bo (Vendor B), 910003 Cy (Independent),
+# 910004 Ada (Vendor A).  Commit authors at commit date: 1 Ada (Vendor A), 2 and 6 Bo (Vendor B),
+# 4 Cy (Independent); 5 is a merge.
+VENDOR_A = Filters(org=("Vendor A",))
+
+
+def test_change_owner_orgs_come_from_the_attribution_view_and_count_nowhere(warehouse):
+    with reader(warehouse) as con:
+        owners = con.execute("SELECT change_key, person_id, org FROM change_owner_orgs ORDER BY change_key").fetchall()
+        kinds = {k for (k,) in con.execute("SELECT DISTINCT kind FROM contribution_facts").fetchall()}
+        view = con.execute("SELECT count(*) FROM contributions").fetchone()[0]
+        facts = con.execute("SELECT count(*) FROM contribution_facts").fetchone()[0]
+    assert owners == [(f"{REPO}~910001", "email:ada@vendor-a.example", "Vendor A"),
+                      (f"{REPO}~910002", "email:bo@vendor-b.example", "Vendor B"),
+                      (f"{REPO}~910003", "email:cy@mail.example", "Independent"),
+                      (f"{REPO}~910004", "email:ada@vendor-a.example", "Vendor A")]
+    # opening a change is not a contribution: 4 commits + 3 reviews + 2 core reviews + 3 merged changes
+    assert kinds == {"commit", "review", "core_review", "merged_change"} and view == facts == 12
+
+
+def test_org_filter_scopes_latency_patch_sets_and_open_age(warehouse):
+    first = metric(warehouse, reviews.time_to_first_review_overall, VENDOR_A).row(0, named=True)
+    # Vendor A owns 910001 (23.249444 h to Cy's vote) and 910004 (24 h to Cy's comment):
+    # median (23.249444 + 24) / 2 = 23.624722; p90 at 0.9*1 -> 23.249444 + 0.9*0.750556 = 23.924944
+    assert (first["changes"], first["reviewed"]) == (2, 2)
+    assert first["median_hours"] == pytest.approx(23.624722) and first["p90_hours"] == pytest.approx(23.924944)
+    # merged and owned by Vendor A: 910001 only, 79.415556 h, 2 patch sets
+    merge = metric(warehouse, reviews.time_to_merge, VENDOR_A).row(0, named=True)
+    assert merge["merged"] == 1 and merge["median_hours"] == pytest.approx(79.415556)
+    assert metric(warehouse, reviews.patch_sets, VENDOR_A).select(
+        "merged", "mean_patch_sets", "max_patch_sets").rows() == [(1, 2.0, 2)]
+    # open at 03-16 12:00 and owned by Vendor A: 910004 only (created 03-15 10:00) = 26 h = 1.083333 days
+    age = metric(warehouse, reviews.open_change_age, VENDOR_A, as_of=datetime(2024, 3, 16, 12, tzinfo=UTC))
+    assert age["changes"].to_list() == [1, 0, 0, 0, 0] and age["median_age_days"][0] == pytest.approx(26 / 24)
+    # Bo's changes: 910002 only, 48.005556 h to merge; two organisations: 910001 + 910002 + 910004
+    bo = metric(warehouse, reviews.time_to_merge, Filters(org=("Vendor B",))).row(0, named=True)
+    assert bo["merged"] == 1 and bo["median_hours"] == pytest.approx(48.005556)
+    both = metric(warehouse, reviews.time_to_first_review_overall, Filters(org=("Vendor A", "Vendor B")))
+    assert both["changes"].to_list() == [3]
+    assert metric(warehouse, reviews.time_to_merge, Filters(org=("Vendor C",))).is_empty()
+
+
+def test_org_filter_scopes_ci_health(warehouse):
+    # Vendor A: CI tested 910001 ps2 (ok) and 910004 ps1 (ok) -> 2 tested, 0 failed;
+    # merged: 910001, no recheck -> 0 per merged change
+    assert metric(warehouse, reviews.ci_health, VENDOR_A).select(
+        "patch_sets_tested", "patch_sets_failed", "failure_share", "merged_changes", "rechecks",
+        "rechecks_per_merged").rows() == [(2, 0, 0.0, 1, 0, 0.0)]
+    # Independent (Cy's 910003): ps1, ps2 failed, ps3, ps4 ok -> 2 of 4; merged with one recheck -> 1.0
+    row = metric(warehouse, reviews.ci_health, Filters(org=("Independent",))).row(0, named=True)
+    assert (row["patch_sets_tested"], row["patch_sets_failed"], row["merged_changes"], row["rechecks"]) == (4, 2, 1, 1)
+    assert row["failure_share"] == pytest.approx(0.5) and row["rechecks_per_merged"] == pytest.approx(1.0)
+
+
+def test_org_filter_scopes_self_votes_to_own_changes_of_that_org(warehouse):
+    # Vendor B: Bo's 3 reviews (as Vendor B at the vote) and his +2 on 910002, created while he was Vendor B
+    got = metric(warehouse, reviews.reviews_by_person, Filters(org=("Vendor B",)))
+    assert got.select("name", "reviews", "core_approvals", "self_votes").rows() == [("Bo Core", 3, 2, 1)]
+
+
+def test_org_filter_scopes_review_coverage_by_commit_author(warehouse):
+    # Vendor A authored commit 1 (approved by Bo) -> 1 of 1; Vendor B commits 2 (self +2 only) and 6
+    # (direct push) -> 0 of 2; Independent: commit 4 (approved by Bo) -> 1 of 1; A + B -> 1 of 3
+    assert metric(warehouse, reviews.review_coverage_overall, VENDOR_A).rows() == [(1, 1, 1.0)]
+    assert metric(warehouse, reviews.review_coverage_overall, Filters(org=("Vendor B",))).rows() == [(2, 0, 0.0)]
+    assert metric(warehouse, reviews.review_coverage, Filters(org=("Independent",))).rows() == [
+        (date(2024, 3, 1), 1, 1, 1.0)]
+    assert metric(warehouse, reviews.review_coverage_overall, Filters(org=("Vendor A", "Vendor B"))).rows() == [
+        (3, 1, pytest.approx(1 / 3))]
+
+
+@pytest.fixture(scope="module")
+def cy_at_vendor_a(warehouse, tmp_path_factory):
+    """A copy of the warehouse where Cy worked for Vendor A until 2024-03-12 (exclusive): a correction
+    written after collection, which the end-of-write rebuild must apply to change owners too."""
+    path = tmp_path_factory.mktemp("moved") / "wh.duckdb"
+    shutil.copyfile(warehouse, path)
+    with writer(path) as con:
+        con.execute("INSERT INTO affiliations (person_id, org, valid_from, valid_to, origin) "
+                    "VALUES ('email:cy@mail.example', 'Vendor A', DATE '2024-01-01', DATE '2024-03-12', 'test')")
+    return path
+
+
+def test_owner_org_is_the_one_at_creation_and_commit_org_the_one_at_commit_date(cy_at_vendor_a):
+    # 910003 was created 03-10, while Cy was at Vendor A: Vendor A's merged changes are 910001
+    # (79.415556 h) and 910003 (244.005556 h): median 161.710556; p90 at 0.9*1 -> 79.415556 +
+    # 0.9*164.59 = 227.546556
+    merge = metric(cy_at_vendor_a, reviews.time_to_merge, VENDOR_A).row(0, named=True)
+    assert merge["merged"] == 2
+    assert merge["median_hours"] == pytest.approx(161.710556) and merge["p90_hours"] == pytest.approx(227.546556)
+    assert metric(cy_at_vendor_a, reviews.time_to_merge, Filters(org=("Independent",))).is_empty()
+    # but Cy's commit 4 is dated 03-20, after the period: still Independent, so Vendor A's coverage is
+    # commit 1 only (1 of 1) and the Independent one commit 4 (1 of 1)
+    assert metric(cy_at_vendor_a, reviews.review_coverage_overall, VENDOR_A).rows() == [(1, 1, 1.0)]
+    assert metric(cy_at_vendor_a, reviews.review_coverage_overall, Filters(org=("Independent",))).rows() == [
+        (1, 1, 1.0)]

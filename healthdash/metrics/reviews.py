@@ -6,8 +6,12 @@ exports.  Participation-style numbers (reviews per person / organisation,
 activity, reviewer load) read ``contributions_in(...)``, so the organisation,
 bot and date filters apply as everywhere; change-based numbers (latency, patch
 sets, open age, CI health) read ``review_changes_in(...)`` (team / project /
-repo filters) and the date window on the event that dates them.  Durations are
-hours (days for open-change age).
+repo filters, and organisation = the owner's organisation at the change's
+creation, from ``change_owner_orgs``, migration 0008) and the date window on
+the event that dates them; review coverage keeps the commits whose author
+belonged to a filtered organisation at the commit date (``contribution_facts``).
+Contribution kind and bots do not apply to change-based numbers (bots and CI
+never count as a first review).  Durations are hours (days for open-change age).
 """
 
 from __future__ import annotations

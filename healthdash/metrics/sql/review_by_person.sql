@@ -12,7 +12,8 @@ WITH reviews AS (
 ),
 self_votes AS (
     SELECT rp.person_id, count(*) AS self_votes
-    FROM review_changes_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[]) c
+    FROM review_changes_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                           $f_orgs::VARCHAR[]) c
     JOIN review_votes v USING (source, change_key)
     JOIN identity_people rp ON rp.identity_id = v.reviewer_identity
     JOIN identity_people op ON op.identity_id = c.owner_identity

@@ -4,7 +4,8 @@
 -- changes merged that month / those changes).
 WITH scoped AS (
     SELECT source, change_key, status, submitted
-    FROM review_changes_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[])
+    FROM review_changes_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                           $f_orgs::VARCHAR[])
 ),
 tested AS (
     SELECT v.source, v.change_key, v.patch_set,

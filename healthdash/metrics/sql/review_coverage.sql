@@ -3,7 +3,9 @@
 -- (Code-Review +2 / GitHub APPROVED, not CI) by a person other than both the
 -- commit's author and the change's owner.  Commits link to changes by
 -- Change-Id within the repo (Gerrit) or by merge / head sha (GitHub).  By month
--- of the commit date.
+-- of the commit date.  The organisation filter keeps the commits authored by
+-- the organisation's people: the author's organisation at the commit date, as
+-- attributed in contribution_facts (kind 'commit', item_key repo@sha).
 WITH scoped_commits AS (
     SELECT c.repo, c.sha, c.change_id, c.commit_date, ip.person_id AS author_person
     FROM commits c
@@ -16,6 +18,9 @@ WITH scoped_commits AS (
       AND ($f_repos::VARCHAR[] IS NULL OR list_contains($f_repos::VARCHAR[], c.repo))
       AND ($f_start::DATE IS NULL OR c.commit_date >= CAST($f_start::DATE AS TIMESTAMPTZ))
       AND ($f_end::DATE IS NULL OR c.commit_date < CAST($f_end::DATE AS TIMESTAMPTZ) + INTERVAL 1 DAY)
+      AND ($f_orgs::VARCHAR[] IS NULL
+           OR c.repo || '@' || c.sha IN (SELECT item_key FROM contribution_facts
+                                         WHERE kind = 'commit' AND list_contains($f_orgs::VARCHAR[], org)))
 ),
 approvals AS (
     SELECT ch.source, ch.change_key, ch.repo, ch.change_id, ch.merge_sha, ch.head_sha,

@@ -4,7 +4,8 @@
 -- age bucket, in order, with the count, share and the overall median age.
 WITH open_changes AS (
     SELECT epoch($as_of::TIMESTAMPTZ - created) / 86400.0 AS age_days
-    FROM review_changes_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[])
+    FROM review_changes_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                           $f_orgs::VARCHAR[])
     WHERE created IS NOT NULL AND created <= $as_of::TIMESTAMPTZ
       AND NOT (status = 'MERGED' AND submitted <= $as_of::TIMESTAMPTZ)
       AND NOT (status = 'ABANDONED' AND updated <= $as_of::TIMESTAMPTZ)

@@ -5,7 +5,8 @@
 -- the whole window (exact quantiles, not a mix of monthly ones).
 WITH scoped AS (
     SELECT source, change_key, created
-    FROM review_changes_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[])
+    FROM review_changes_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                           $f_orgs::VARCHAR[])
     WHERE created IS NOT NULL
       AND ($f_start::DATE IS NULL OR created >= CAST($f_start::DATE AS TIMESTAMPTZ))
       AND ($f_end::DATE IS NULL OR created < CAST($f_end::DATE AS TIMESTAMPTZ) + INTERVAL 1 DAY)

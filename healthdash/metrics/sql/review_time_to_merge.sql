@@ -5,7 +5,8 @@ SELECT CAST(date_trunc('month', submitted) AS DATE)                     AS month
        CAST(count(*) AS BIGINT)                                          AS merged,
        quantile_cont(epoch(submitted - created) / 3600.0, 0.5)           AS median_hours,
        quantile_cont(epoch(submitted - created) / 3600.0, 0.9)           AS p90_hours
-FROM review_changes_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[])
+FROM review_changes_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                       $f_orgs::VARCHAR[])
 WHERE status = 'MERGED' AND submitted IS NOT NULL AND created IS NOT NULL
   AND ($f_start::DATE IS NULL OR submitted >= CAST($f_start::DATE AS TIMESTAMPTZ))
   AND ($f_end::DATE IS NULL OR submitted < CAST($f_end::DATE AS TIMESTAMPTZ) + INTERVAL 1 DAY)
