@@ -19,6 +19,9 @@ from healthdash.dashboard.figures import (COLORS, PALETTE, apply_house_style, ba
                                           is_present, line_over_time, month_ticks)
 from healthdash.metrics import reviews
 
+#: Appended to the descriptions of change-based charts: what the organisation filter means for them.
+OWNER_ORG = " Organisation filter: the owner's organisation when the change was created."
+
 _LATENCY_COLORS = {"first review": PALETTE[0], "merge": PALETTE[1]}
 
 
@@ -142,7 +145,7 @@ register(Chart(
     metric=reviews.review_latency, figure=latency_figure, order=60, width=8,
     description=("Hours from a change's creation to its first review (first vote or comment by a person other "
                  "than the owner, not CI or a bot), by month of creation, and to its merge, by month of merge: "
-                 "median (solid) and 90th percentile (dotted)."),
+                 "median (solid) and 90th percentile (dotted).") + OWNER_ORG,
     empty_message="No reviewed or merged changes for these filters.",
 ))
 
@@ -150,7 +153,7 @@ register(Chart(
     name="open-change-age", title="Age of open changes", page="quality",
     metric=reviews.open_change_age, figure=open_age_figure, order=65, width=4,
     description=("Changes open at the end of the window (else today): created by then and not merged or "
-                 "abandoned by then, by age."),
+                 "abandoned by then, by age.") + OWNER_ORG,
     empty_message="No open changes at the end of this window.",
 ))
 
@@ -158,7 +161,7 @@ register(Chart(
     name="ci-health", title="CI health", page="quality",
     metric=reviews.ci_health, figure=ci_health_figure, order=70, width=8,
     description=("Share of patch sets CI voted Verified −1 (or −2) at least once, by month of CI's first vote, "
-                 "and human 'recheck' comments per change merged that month."),
+                 "and human 'recheck' comments per change merged that month.") + OWNER_ORG,
     empty_message="No CI votes or merged changes for these filters.",
 ))
 
@@ -168,7 +171,7 @@ register(Chart(
     figure=line_over_time(x="month", y="mean_patch_sets", y_title="Mean patch sets",
                           empty="No merged Gerrit changes for these filters."),
     order=75, width=4,
-    description="Mean patch sets (revisions) of the Gerrit changes merged each month.",
+    description="Mean patch sets (revisions) of the Gerrit changes merged each month." + OWNER_ORG,
     empty_message="No merged Gerrit changes for these filters.",
 ))
 
@@ -180,7 +183,8 @@ register(Chart(
     order=60, width=6,
     description=("Share of non-merge commits on the default branch, by month, that landed through a change "
                  "approved (+2 / APPROVED) by someone other than the commit's author and the change's owner; "
-                 "commits link to changes by Change-Id (Gerrit) or merge / head sha (GitHub)."),
+                 "commits link to changes by Change-Id (Gerrit) or merge / head sha (GitHub). Organisation filter: "
+                 "the commit author's organisation at the commit date."),
     empty_message="No commits for these filters.",
 ))
 
@@ -191,7 +195,8 @@ register_kpi(Kpi(
     name="quality-first-review-hours", page="quality", label="Median hours to first review",
     metric=reviews.time_to_first_review_overall, column="median_hours", format=",.1f", order=30,
     description=("Median hours from a change's creation to its first vote or comment by a person other than "
-                 "its owner (not CI or a bot), over the changes created in the window."),
+                 "its owner (not CI or a bot), over the changes created in the window; by organisation, the owner's "
+                 "when the change was created."),
 ))
 register_kpi(Kpi(
     name="security-review-coverage", page="security", label="Reviewed commits",

@@ -6,7 +6,10 @@ from healthdash.dashboard.layout import area_page
 
 dash.register_page(__name__, path="/quality", name="Quality", order=2, title="Quality · healthdash")
 
-INTRO = "Test coverage, bug backlog and review health: how well the work is looked after."
+INTRO = ("Test coverage, bug backlog and review health: how well the work is looked after. "
+         "The organisation filter narrows the review panels (changes by their owner's organisation when "
+         "created) and changed lines in test files (commit authors); coverage reports and bug panels are "
+         "per project and ignore it.")
 ARRIVES_WITH = "the coverage, Launchpad and Gerrit collectors"
 
 
