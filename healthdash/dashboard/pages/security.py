@@ -6,7 +6,9 @@ from healthdash.dashboard.layout import area_page
 
 dash.register_page(__name__, path="/security", name="Security", order=3, title="Security · healthdash")
 
-INTRO = "Security bugs, advisories, review coverage of landed commits and repository hygiene."
+INTRO = ("Security bugs, advisories, review coverage of landed commits and repository hygiene. "
+         "The organisation filter narrows review coverage (commits by their author's organisation) only; "
+         "bug, advisory, reporter and hygiene panels cover every organisation.")
 ARRIVES_WITH = "the security bugs and advisories collectors"
 
 
