@@ -51,6 +51,11 @@ def test_month_ticks_thin_out_on_long_spans():
     assert fig.layout.xaxis.dtick == "M12"
 
 
+def test_line_charts_start_their_value_axis_at_zero():
+    df = pl.DataFrame({"month": [date(2024, 1, 1), date(2024, 2, 1)], "v": [2.1, 2.2]})
+    assert fg.line_over_time(x="month", y="v")(df, None).layout.yaxis.rangemode == "tozero"
+
+
 def test_empty_frame_gives_the_message_not_an_error():
     fig = fg.bar_top(label="org", value="n", empty="Nothing here.")(pl.DataFrame({"org": [], "n": []}), None)
     assert fig.layout.annotations[0].text == "Nothing here."

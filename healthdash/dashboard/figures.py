@@ -251,8 +251,9 @@ def line_over_time(*, x: str, y: str, series: str | None = None, y_title: str = 
                 hovertemplate=f"%{{x|%b %Y}}<br>{name or y_title or y}: {fmt}<extra></extra>",
             ))
         fig.update_layout(hovermode="x unified", yaxis_title=y_title, showlegend=series is not None)
+        fig.update_yaxes(rangemode="tozero")  # honest axes: a small wobble must not look like a swing
         if percent:
-            fig.update_yaxes(tickformat=".0%", rangemode="tozero")
+            fig.update_yaxes(tickformat=".0%")
         month_ticks(fig, df[x].to_list(), present=present)
         return apply_house_style(fig, present=present)
 
