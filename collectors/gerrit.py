@@ -31,9 +31,12 @@ from typing import Any, Callable, Iterator, Mapping
 
 from collectors.base import Batch, CollectorError, SourceSpec
 from collectors.http import HttpClient
+from collectors.raw import raw_frame
 from collectors.review_rows import ReviewRows, identity_row
 
 SOURCE = "gerrit"
+VERSION = "1"
+CATEGORY = "change"
 OPTIONS = ("DETAILED_LABELS", "MESSAGES", "DETAILED_ACCOUNTS", "ALL_REVISIONS")
 DEFAULT_PAGE_SIZE = 500
 DEFAULT_OVERLAP_MINUTES = 60
@@ -104,6 +107,14 @@ def _accounts(change: Mapping[str, Any]) -> dict[int, dict]:
     return found
 
 
+def change_key(change: Mapping[str, Any]) -> str:
+    """``project~number``: the change's key in ``changes`` and its raw item id."""
+    try:
+        return f"{change['project']}~{change['_number']}"
+    except KeyError as missing:
+        raise CollectorError(f"Gerrit change without {missing}: {str(change)[:120]}") from None
+
+
 class ChangeParser:
     """Turns ChangeInfo dicts into review rows; ``ci_accounts`` holds usernames/ids/emails of CI."""
 
@@ -125,10 +136,7 @@ class ChangeParser:
         return bool(keys & self.ci_accounts)
 
     def add(self, rows: ReviewRows, change: Mapping[str, Any]) -> None:
-        try:
-            key = f"{change['project']}~{change['_number']}"
-        except KeyError as missing:
-            raise CollectorError(f"Gerrit change without {missing}: {str(change)[:120]}") from None
+        key = change_key(change)
         accounts = _accounts(change)
         revisions = change.get("revisions") or {}
         numbers = [r.get("_number") for r in revisions.values() if isinstance(r.get("_number"), int)]
@@ -237,27 +245,50 @@ def collect(spec: SourceSpec, since: str | None, progress: Callable[..., None] |
             after = through - overlap if through else None
             query = build_query(options, after, before + (overlap if partial else timedelta(0)))
             report(0, message=f"Gerrit query {query}")
-            yield from _window(client, prefix, query, options, parser, state, until, report)
+            yield from _window(client, prefix, query, options, parser, state, until, report, spec.source_id)
             state = {"through": until, "partial": None}
             if not partial:
                 return
 
 
 def _window(client: HttpClient, prefix: str, query: str, options: Mapping[str, Any], parser: ChangeParser,
-            state: dict[str, Any], until: str, report: Callable[..., None]) -> Iterator[Batch]:
+            state: dict[str, Any], until: str, report: Callable[..., None], source_id: str) -> Iterator[Batch]:
     params = [("q", query)] + [("o", o) for o in OPTIONS]
     page_size = int(options.get("page_size", DEFAULT_PAGE_SIZE))
     oldest: datetime | None = None
     pages = client.gerrit_pages(prefix, params, page_size=page_size, overlap=min(10, page_size // 10))
     for page in pages:
-        rows = ReviewRows()
-        for change in page:
-            parser.add(rows, change)
+        rows = parse_page(parser, page)
         seen = [row["updated"] for row in rows.changes if row["updated"] is not None]
         if seen:
             oldest = min([*seen, oldest] if oldest else seen)
         partial = {"until": until, "before": oldest.isoformat()} if oldest else None
         cursor = json.dumps({"through": state["through"], "partial": partial}) if partial else None
         report(len(page), message=f"{len(page)} changes (oldest update {oldest:%Y-%m-%d})" if oldest else None)
-        yield Batch(rows.frames(), cursor=cursor)
+        yield Batch({**rows.frames(), "raw_items": raw_items(source_id, page, rows.fetched_at)}, cursor=cursor)
     yield Batch({}, cursor=json.dumps({"through": until}))
+
+
+def parse_page(parser: ChangeParser, changes: list[Mapping[str, Any]],
+               fetched_at: datetime | None = None) -> ReviewRows:
+    """Review rows for one page of ChangeInfo dicts (live collection and rebuild alike)."""
+    rows = ReviewRows(fetched_at)
+    for change in changes:
+        parser.add(rows, change)
+    return rows
+
+
+def raw_items(source_id: str, changes: list[Mapping[str, Any]], fetched_at: datetime):
+    """The ``raw_items`` frame of a page: one row per change, messages and revisions included."""
+    return raw_frame(source_id, VERSION, fetched_at,
+                     [(CATEGORY, change_key(c), parse_time(c.get("updated")), c) for c in changes])
+
+
+def rebuild(spec: SourceSpec, payloads: list[Mapping[str, Any]], *,
+            fetched_at: datetime | None = None) -> Iterator[Batch]:
+    """Stored ChangeInfo payloads -> the typed frames the live path built from them.
+
+    Changes are parsed newest-updated first, Gerrit's own order; no raw items, no cursor.
+    """
+    ordered = sorted(payloads, key=lambda c: str(c.get("updated") or ""), reverse=True)
+    yield Batch(parse_page(ChangeParser(spec.options.get("ci_accounts")), ordered, fetched_at).frames())

@@ -29,9 +29,12 @@ from typing import Any, Callable, Iterator, Mapping
 
 from collectors.base import Batch, CollectorError, SourceSpec
 from collectors.http import ETagCache, HttpClient, HttpStatusError
+from collectors.raw import raw_frame
 from collectors.review_rows import ReviewRows, identity_row
 
 SOURCE = "github"
+VERSION = "1"
+CATEGORY = "pull_request"
 API_URL = "https://api.github.com"
 DEFAULT_OVERLAP_MINUTES = 60
 REVIEW_VALUES = {"APPROVED": 2, "CHANGES_REQUESTED": -1, "COMMENTED": 0, "DISMISSED": 0}
@@ -95,8 +98,28 @@ def read_through(since: str | None) -> datetime | None:
 
 # -- rows -----------------------------------------------------------------------------------------
 
+def pull_key(repo: str, pull: Mapping[str, Any]) -> str:
+    """``owner/name#N``: the pull request's key in ``changes`` and its raw item id."""
+    return f"{repo}#{pull['number']}"
+
+
+def parse_pulls(payloads: list[Mapping[str, Any]], fetched_at: datetime | None = None) -> ReviewRows:
+    """Review rows for ``{"repo", "pull", "reviews"}`` payloads (live collection and rebuild alike)."""
+    rows = ReviewRows(fetched_at)
+    for payload in payloads:
+        add_pull(rows, payload["repo"], payload["pull"], payload.get("reviews") or [])
+    return rows
+
+
+def rebuild(spec: SourceSpec, payloads: list[Mapping[str, Any]], *,
+            fetched_at: datetime | None = None) -> Iterator[Batch]:
+    """Stored pull request payloads -> the typed frames the live path built (newest-updated first)."""
+    ordered = sorted(payloads, key=lambda p: str(p["pull"].get("updated_at") or ""), reverse=True)
+    yield Batch(parse_pulls(ordered, fetched_at).frames())
+
+
 def add_pull(rows: ReviewRows, repo: str, pull: Mapping[str, Any], reviews: list[Mapping[str, Any]]) -> None:
-    key = f"{repo}#{pull['number']}"
+    key = pull_key(repo, pull)
     owner = user_identity(pull.get("user"))
     owner_id = rows.identity(owner) if owner else None
     merged = parse_time(pull.get("merged_at"))
@@ -141,22 +164,24 @@ def collect(spec: SourceSpec, since: str | None, progress: Callable[..., None] |
     per_page = min(100, int(spec.options.get("page_size", 100)))
     with client_for(spec, progress) as client:
         for repo in repos:
-            yield from _repository(client, repo, cutoff, per_page, report)
+            yield from _repository(client, spec.source_id, repo, cutoff, per_page, report)
     yield Batch({}, cursor=json.dumps({"through": started.isoformat()}))
 
 
-def _repository(client: HttpClient, repo: str, cutoff: datetime | None, per_page: int,
+def _repository(client: HttpClient, source_id: str, repo: str, cutoff: datetime | None, per_page: int,
                 report: Callable[..., None]) -> Iterator[Batch]:
     params = {"state": "all", "sort": "updated", "direction": "desc", "per_page": per_page}
     for reply in client.link_pages(f"repos/{repo}/pulls", params):
         if not isinstance(reply.data, list):
             raise CollectorError(f"{client.safe_url(reply.url)}: expected a JSON list of pull requests")
         fresh = [p for p in reply.data if cutoff is None or (parse_time(p.get("updated_at")) or cutoff) >= cutoff]
-        rows = ReviewRows()
-        for pull in fresh:
-            add_pull(rows, repo, pull, _reviews(client, repo, pull["number"]))
+        payloads = [{"repo": repo, "pull": pull, "reviews": _reviews(client, repo, pull["number"])}
+                    for pull in fresh]
+        rows = parse_pulls(payloads)
         report(len(fresh), message=f"{repo}: {len(fresh)} pull requests")
-        yield Batch(rows.frames())
+        yield Batch({**rows.frames(), "raw_items": raw_frame(source_id, VERSION, rows.fetched_at, [
+            (CATEGORY, pull_key(p["repo"], p["pull"]), parse_time(p["pull"].get("updated_at")), p)
+            for p in payloads])})
         if len(fresh) < len(reply.data):
             return
 

@@ -10,11 +10,18 @@ private, duplicate_of) once per changed bug, because those live on the bug, not
 the task.  Every ``date_*`` field is kept and any of them may be null.
 
 The privacy rule on the collecting side is :func:`is_private_bug` plus
-:func:`bug_row`: a private, proprietary or embargoed bug keeps its dates and
-status for aggregates, but its title, tags and web link are never put in a
-row unless the source enables private collection (``include_private``) AND
-authenticates (``token_env``).  A bug resource we may not read (401/403/404)
-is treated as private.  ``healthdash.privacy`` guards the warehouse side.
+:func:`shows_details` (used by :func:`bug_row`, by :func:`task_payload` and by
+the GitHub issues collector): a private, proprietary or embargoed bug keeps its
+dates and status for aggregates, but its title, tags and web link are never put
+in a row - nor in its ``raw_items`` payload, which is scrubbed to the fields the
+row keeps - unless the source enables private collection (``include_private``)
+AND authenticates (``token_env``), see :func:`private_details_allowed`.  A bug
+resource we may not read (401/403/404) is treated as private.
+``healthdash.privacy`` guards the warehouse side.
+
+Each task with its bug resource is also stored as a ``raw_items`` payload
+(category ``task:<project>``, so a full re-scan replaces a project's payloads
+with its rows); :func:`rebuild` turns stored payloads back into the same rows.
 
 Parsers are pure functions over JSON; transport is :class:`collectors.http.HttpClient`.
 """
@@ -29,8 +36,10 @@ import polars as pl
 
 from collectors.base import Batch, CollectorError, SourceSpec, utc_now
 from collectors.http import HttpClient, HttpStatusError
+from collectors.raw import keep, raw_frame
 from collectors.review_rows import identity_row
 
+VERSION = "1"
 DEFAULT_API = "https://api.launchpad.net/devel"
 
 #: Every bug task status, named explicitly: without ``status=`` Launchpad returns only unresolved tasks.
@@ -90,6 +99,16 @@ def is_private_bug(bug: Mapping[str, Any] | None) -> bool:
     return bool(bug.get("private")) or bug.get("information_type") in PRIVATE_INFORMATION_TYPES
 
 
+def private_details_allowed(options: Mapping[str, Any]) -> bool:
+    """Whether a source may store private details: ``include_private`` AND credentials (``token_env``)."""
+    return bool(options.get("include_private")) and bool(options.get("token_env"))
+
+
+def shows_details(private: bool, allow_private_details: bool) -> bool:
+    """THE decision whether an item's title, tags, links and text may be stored (rows and raw payloads)."""
+    return not private or allow_private_details
+
+
 def is_security_bug(bug: Mapping[str, Any] | None, security_tags: tuple[str, ...] = ()) -> bool:
     """Security bug: ``security_related``, an information type naming Security, or a configured tag."""
     if bug is None:
@@ -126,7 +145,7 @@ def bug_row(task: Mapping[str, Any], bug: Mapping[str, Any] | None, *, project: 
     """
     number = bug_number(task)
     private = is_private_bug(bug)
-    show = not private or allow_private_details
+    show = shows_details(private, allow_private_details)
     bug = bug or {}
     row: dict[str, Any] = {
         "source": "launchpad", "bug_key": f"{project}/{number}", "bug_id": number, "project": project,
@@ -162,6 +181,54 @@ def identity_rows(tasks: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return [identity_row("launchpad", account_id=n, username=n) for n in sorted(n for n in names if n)]
 
 
+#: What a scrubbed private payload keeps: exactly what :func:`bug_row` and :func:`identity_rows` read
+#: for a private bug (no title, description, tags beyond the security verdict, web or self links).
+SCRUBBED_TASK_FIELDS = ("bug_link", "status", "importance", *_DATES.values(), "owner_link", "assignee_link")
+SCRUBBED_BUG_FIELDS = ("private", "information_type", "security_related", "date_last_updated",
+                       "duplicate_of_link")
+
+
+def task_payload(project: str, task: Mapping[str, Any], bug: Mapping[str, Any] | None, *,
+                 security_tags: tuple[str, ...] = (), allow_private_details: bool = False) -> dict[str, Any]:
+    """The ``raw_items`` payload of a task and its bug, scrubbed when :func:`shows_details` says so.
+
+    A scrubbed bug keeps only the configured security tags it carries: they say no more
+    than ``is_security``, which the row keeps, and let a rebuild compute the same verdict.
+    """
+    if shows_details(is_private_bug(bug), allow_private_details):
+        return {"project": project, "task": dict(task), "bug": bug}
+    wanted = {tag.lower() for tag in security_tags}
+    scrubbed = keep(bug, SCRUBBED_BUG_FIELDS)
+    if scrubbed is not None:
+        scrubbed["tags"] = [t for t in bug.get("tags") or [] if str(t).lower() in wanted]
+    return {"project": project, "task": keep(dict(task), SCRUBBED_TASK_FIELDS), "bug": scrubbed}
+
+
+def parse_payloads(spec: SourceSpec, payloads: list[Mapping[str, Any]],
+                   fetched_at: datetime | None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``bugs`` and ``identities`` rows from task payloads (live collection and rebuild alike)."""
+    allow = private_details_allowed(spec.options)
+    security_tags = tuple(spec.options.get("security_labels") or ())
+    rows = [bug_row(p["task"], p["bug"], project=p["project"], source_id=spec.source_id,
+                    security_tags=security_tags, allow_private_details=allow, fetched_at=fetched_at)
+            for p in payloads]
+    return rows, identity_rows([p["task"] for p in payloads])
+
+
+def raw_items(spec: SourceSpec, payloads: list[Mapping[str, Any]], rows: list[dict[str, Any]],
+              fetched_at: datetime) -> pl.DataFrame:
+    """The ``raw_items`` frame for payloads and the rows built from them (item id = ``bug_key``)."""
+    return raw_frame(spec.source_id, VERSION, fetched_at,
+                     [(f"task:{p['project']}", row["bug_key"], row["updated"], p) for p, row in zip(payloads, rows)])
+
+
+def rebuild(spec: SourceSpec, payloads: list[Mapping[str, Any]], *,
+            fetched_at: datetime | None = None) -> Iterator[Batch]:
+    """Stored task payloads -> the ``bugs`` and ``identities`` frames the live path built from them."""
+    rows, identities = parse_payloads(spec, payloads, fetched_at)
+    yield _batch(rows, identities)
+
+
 def search_params(since: str | None, page_size: int = 75) -> list[tuple[str, str]]:
     """``searchTasks`` query: every status, duplicates included, optionally modified since the cursor."""
     params = [("ws.op", "searchTasks")] + [("status", s) for s in ALL_STATUSES]
@@ -190,7 +257,7 @@ def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batc
     projects = list(options.get("projects") or [])
     if not projects:
         raise CollectorError(f"launchpad source {spec.source_id}: no projects configured (projects = [...])")
-    allow_private = bool(options.get("include_private")) and bool(options.get("token_env"))
+    allow_private = private_details_allowed(options)
     security_tags = tuple(options.get("security_labels") or ())
     started = utc_now()
     updated_seen: list[datetime] = []
@@ -199,28 +266,34 @@ def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batc
                                      **({"auth": "launchpad"} if options.get("token_env") else {}))
     with client:
         for project in projects:
-            pending: tuple[list, list] = ([], [])
+            pending: list[dict] = []
             pages = client.launchpad_pages(project, search_params(since, int(options.get("page_size", 75))))
             for entries in pages:
-                rows = [bug_row(task, _bug_resource(client, task, bugs_cache), project=project,
-                                source_id=spec.source_id, security_tags=security_tags,
-                                allow_private_details=allow_private, fetched_at=started)
-                        for task in entries]
-                updated_seen += [r["updated"] for r in rows if r["updated"] is not None]
+                payloads = [task_payload(project, task, _bug_resource(client, task, bugs_cache),
+                                         security_tags=security_tags, allow_private_details=allow_private)
+                            for task in entries]
                 if progress is not None:
-                    progress(len(rows), message=f"launchpad {project}")
+                    progress(len(payloads), message=f"launchpad {project}")
                 if since:
-                    yield _batch(rows, identity_rows(entries))
+                    yield _payload_batch(spec, payloads, started, updated_seen)
                 else:
-                    pending[0].extend(rows)
-                    pending[1].extend(entries)
+                    pending.extend(payloads)
             if not since:
-                # A full scan replaces the project's rows: a bug that became private (and is
-                # no longer visible to us) leaves the warehouse instead of keeping its title.
-                batch = _batch(pending[0], identity_rows(pending[1]))
-                batch.replace = {"bugs": {"source_id": spec.source_id, "project": project}}
+                # A full scan replaces the project's rows and raw payloads: a bug that became private
+                # (and is no longer visible to us) leaves the warehouse instead of keeping its title.
+                batch = _payload_batch(spec, pending, started, updated_seen)
+                batch.replace = {"bugs": {"source_id": spec.source_id, "project": project},
+                                 "raw_items": {"source_id": spec.source_id, "category": f"task:{project}"}}
                 yield batch
     yield Batch(frames={}, cursor=next_cursor(since, updated_seen, started))
+
+
+def _payload_batch(spec: SourceSpec, payloads: list[dict], fetched_at: datetime, updated_seen: list) -> Batch:
+    rows, identities = parse_payloads(spec, payloads, fetched_at)
+    updated_seen += [r["updated"] for r in rows if r["updated"] is not None]
+    batch = _batch(rows, identities)
+    batch.frames["raw_items"] = raw_items(spec, payloads, rows, fetched_at)
+    return batch
 
 
 def _bug_resource(client: HttpClient, task: Mapping[str, Any], cache: dict[str, dict | None]) -> dict | None:

@@ -57,12 +57,12 @@ def identity_row(source: str, *, account_id: Any = None, name: str | None = None
 class ReviewRows:
     """Accumulates rows for one batch and turns them into typed frames."""
 
-    def __init__(self) -> None:
+    def __init__(self, fetched_at: datetime | None = None) -> None:
         self.changes: list[dict] = []
         self.votes: list[dict] = []
         self.messages: list[dict] = []
         self.identities: dict[str, dict] = {}
-        self.fetched_at = datetime.now(timezone.utc)
+        self.fetched_at = fetched_at or datetime.now(timezone.utc)
 
     def identity(self, row: dict[str, Any]) -> str:
         """Remember an identity row (keeping the most detailed one) and return its id."""
