@@ -1,4 +1,4 @@
-"""The ``healthdash`` command line: collect, serve, demo, status, export.
+"""The ``healthdash`` command line: collect, rebuild, serve, demo, status, export.
 
 Every command reads the same settings (``--config`` / ``HEALTHDASH_CONFIG`` /
 ``./healthdash.toml``).  Errors a user can cause print one line to stderr and
@@ -60,6 +60,23 @@ def collect(
         results = run_collect(settings, specs, full=full, since=since, reporter=reporter)
     total = sum(r.rows for r in results)
     console.print(f"[green]collected[/] {len(results)} source(s), {total:,} rows into {settings.warehouse}")
+    raise_for_failures(results)
+
+
+@app.command()
+def rebuild(
+    sources: List[str] = typer.Argument(None, help="HTTP sources to rebuild (a kind or a source name). "
+                                                   "Default: every Gerrit, GitHub and Launchpad source."),
+    config: Optional[Path] = ConfigOption,
+) -> None:
+    """Rebuild typed tables from the stored raw payloads of HTTP sources, without refetching."""
+    from healthdash.rebuild import raise_for_failures, rebuild as run_rebuild, rebuildable_sources
+
+    settings = _settings(config)
+    results = run_rebuild(settings, rebuildable_sources(settings, list(sources or [])))
+    for result in results:
+        if not result.error:
+            console.print(f"[green]rebuilt[/] {result.source_id}: {result.items:,} payloads, {result.rows:,} rows")
     raise_for_failures(results)
 
 
