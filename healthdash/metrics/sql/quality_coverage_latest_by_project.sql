@@ -3,13 +3,9 @@
 -- the project's repos -- a 10,000-line repo weighs 100 times a 100-line one,
 -- unlike an average of percentages.  Branch coverage sums only the repos whose
 -- tool measured branches.
-WITH m AS (
-    SELECT * FROM coverage_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
-                              NULL::DATE, $f_end::DATE)
-),
-latest AS (
-    SELECT * FROM m
-    QUALIFY row_number() OVER (PARTITION BY repo ORDER BY measured_at DESC, fingerprint DESC) = 1
+WITH latest AS (
+    SELECT * FROM latest_coverage_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                                     $f_end::DATE)
 )
 SELECT project, team,
        count(*)                                                   AS repos_measured,

@@ -1,13 +1,9 @@
 -- One row for the headline numbers (DESIGN 4, Quality): line and branch
 -- coverage over every filtered repo's latest report on or before $f_end,
 -- weighted by lines (sum covered / sum valid), and how many repos are measured.
-WITH m AS (
-    SELECT * FROM coverage_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
-                              NULL::DATE, $f_end::DATE)
-),
-latest AS (
-    SELECT * FROM m
-    QUALIFY row_number() OVER (PARTITION BY repo ORDER BY measured_at DESC, fingerprint DESC) = 1
+WITH latest AS (
+    SELECT * FROM latest_coverage_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                                     $f_end::DATE)
 )
 SELECT count(*)                                                   AS repos_measured,
        CAST(coalesce(sum(lines_valid), 0) AS BIGINT)                  AS lines_valid,

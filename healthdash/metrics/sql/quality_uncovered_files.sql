@@ -1,13 +1,9 @@
 -- The files with the most uncovered lines (DESIGN 4, Quality): from each
 -- filtered repo's latest report on or before $f_end, files ranked by
 -- lines_valid - lines_covered (where tests would add the most), top $top_n.
-WITH m AS (
-    SELECT * FROM coverage_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
-                              NULL::DATE, $f_end::DATE)
-),
-latest AS (
-    SELECT * FROM m
-    QUALIFY row_number() OVER (PARTITION BY repo ORDER BY measured_at DESC, fingerprint DESC) = 1
+WITH latest AS (
+    SELECT * FROM latest_coverage_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                                     $f_end::DATE)
 )
 SELECT l.repo, l.project, f.path,
        f.lines_valid, f.lines_covered,
