@@ -25,6 +25,7 @@ from healthdash.metrics import KINDS
 NAV_PAGES = [
     ("overview", "Overview", "/"),
     ("participation", "Participation", "/participation"),
+    ("strategic", "Strategic", "/strategic"),
     ("quality", "Quality", "/quality"),
     ("security", "Security", "/security"),
     ("commonality", "Commonality", "/commonality"),

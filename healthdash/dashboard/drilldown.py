@@ -18,7 +18,7 @@ from healthdash.dashboard.components import frame_table, panel
 from healthdash.dashboard.data import friendly
 from healthdash.errors import HealthdashError
 from healthdash.identity.explain import explain_person
-from healthdash.metrics import neutrality, parse_filters
+from healthdash.metrics import neutrality, parse_filters, strategic
 from healthdash.metrics.filters import Filters
 
 ORG_PATH = "/participation/organisation"
@@ -105,6 +105,7 @@ def person_view(warehouse, person_id: str | None, search: str | None) -> Any:
         html.Div([html.H3("Contributions by organisation, and why", className="card-title"),
                   frame_table(report.contributions) if report.contributions.height
                   else panel("No contributions", "None under these filters.", kind="empty")], className="card"),
+        strategic_person_card(warehouse, person_id, filters),
         html.Div([html.H3("Identities and the rule that merged each", className="card-title"),
                   frame_table(report.identities)], className="card"),
         html.Div([html.H3("Affiliation periods on record (end exclusive; lower rank wins)", className="card-title"),
@@ -116,3 +117,21 @@ def person_view(warehouse, person_id: str | None, search: str | None) -> Any:
                          "no re-collection needed.", className="note"),
                   html.Pre("\n".join(report.suggestions), className="correction-lines")], className="card"),
     ], className="person-report")
+
+
+def strategic_person_card(warehouse, person_id: str, filters: Filters) -> html.Div:
+    """The person's strategic contributions per category beside the community's share."""
+    title = html.H3("Strategic contributions (see the Strategic page for definitions)", className="card-title")
+    try:
+        with warehouse.cursor() as con:
+            frame = strategic.for_person(con, filters, person=person_id)
+    except Exception as err:  # noqa: BLE001
+        return html.Div([title, _error(err)], className="card")
+    mine = frame.filter(~pl.col("is_community")).sort("category_order")
+    if mine.is_empty():
+        return html.Div([title, panel("No contributions", "None under these filters.", kind="empty")],
+                        className="card", id="person-strategic")
+    table = mine.select(pl.col("category_label").alias("category"), "contributions", "total", "counted",
+                        "share", "community_share", "note")
+    return html.Div([title, frame_table(table, table_id="person-strategic-table")], className="card",
+                    id="person-strategic")

@@ -64,6 +64,7 @@ AREA_MODULES = [
     "healthdash.dashboard.charts.reviews",
     "healthdash.dashboard.charts.security",
     "healthdash.dashboard.charts.bugs",
+    "healthdash.dashboard.charts.strategic",
 ]
 
 
