@@ -21,6 +21,32 @@ from healthdash.errors import ConfigError
 
 DEFAULT_WAREHOUSE = "data/healthdash.duckdb"
 
+#: ``[scorecard]`` defaults (healthdash/metrics/scorecard.py holds the formula).  Each indicator
+#: scores 100 at ``<indicator>_good`` and 0 at ``<indicator>_bad``, linearly between (either may be
+#: the larger: lower is better for days and hours); an area's score is the mean of its indicators
+#: that have data; green from ``green_min``, amber from ``amber_min``, red below; an arrow shows a
+#: change of at least ``trend_min_points`` since the previous release cycle.
+SCORECARD_DEFAULTS: dict[str, float] = {
+    "green_min": 75, "amber_min": 50, "trend_min_points": 5,
+    # quality
+    "coverage_good": 0.80, "coverage_bad": 0.40,                      # line coverage, latest report
+    "bug_outflow_good": 1.0, "bug_outflow_bad": 0.5,                  # bugs closed / bugs opened
+    "first_review_hours_good": 24, "first_review_hours_bad": 168,     # median hours to first review
+    # security
+    "security_fix_days_good": 30, "security_fix_days_bad": 180,       # median days to fix
+    "review_coverage_good": 0.95, "review_coverage_bad": 0.60,        # commits landed through review
+    # neutrality
+    "top_org_share_good": 0.35, "top_org_share_bad": 0.90,           # biggest organisation's share
+    "effective_orgs_good": 5, "effective_orgs_bad": 1.5,              # 1 / HHI
+    # commonality
+    "library_adoption_good": 0.80, "library_adoption_bad": 0.20,      # common libraries used
+    "dependency_drift_good": 0.0, "dependency_drift_bad": 0.50,       # repos outside the constraints
+    "duplicate_share_good": 0.02, "duplicate_share_bad": 0.20,        # duplicated lines
+    # consistency
+    "convention_conformance_good": 0.90, "convention_conformance_bad": 0.50,
+    "matrix_completeness_good": 0.90, "matrix_completeness_bad": 0.50,
+}
+
 #: Declared keys: name -> type, or a nested dict for a table, or [dict] for an
 #: array of tables.  ``dict`` alone means "free mapping of str -> str".
 SCHEMA: dict[str, Any] = {
@@ -51,6 +77,7 @@ SCHEMA: dict[str, Any] = {
     "affiliations": {"files": list, "overrides": str},
     "security": {"count_private_in_aggregates": bool, "advisories": str},
     "thresholds": {"*": float},
+    "scorecard": {key: float for key in SCORECARD_DEFAULTS},
 }
 
 
@@ -85,6 +112,7 @@ class Settings:
     bot_patterns: list[str] = field(default_factory=list)
     domains: dict[str, str] = field(default_factory=dict)
     sources: list[dict[str, Any]] = field(default_factory=list)
+    scorecard: dict[str, float] = field(default_factory=lambda: dict(SCORECARD_DEFAULTS))
     raw: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -188,7 +216,23 @@ def _build(raw: dict[str, Any], path: Path) -> Settings:
     for index, source in enumerate(raw.get("sources", [])):
         _required(source, "kind", path, f"sources[{index}]")
         settings.sources.append(dict(source))
+    settings.scorecard = _scorecard(raw.get("scorecard", {}), path)
     return settings
+
+
+def _scorecard(section: dict[str, Any], path: Path) -> dict[str, float]:
+    """``[scorecard]`` over its defaults, with bounds that make a score computable."""
+    values = {**SCORECARD_DEFAULTS, **{k: float(v) for k, v in section.items()}}
+    if not 0 < values["amber_min"] < values["green_min"] <= 100:
+        raise ConfigError(f"{path}: key 'scorecard': amber_min ({values['amber_min']:g}) and green_min "
+                          f"({values['green_min']:g}) must satisfy 0 < amber_min < green_min <= 100")
+    if values["trend_min_points"] < 0:
+        raise ConfigError(f"{path}: key 'scorecard.trend_min_points' must not be negative")
+    for key in SCORECARD_DEFAULTS:
+        if key.endswith("_good") and values[key] == values[key[:-5] + "_bad"]:
+            raise ConfigError(f"{path}: key 'scorecard.{key}' equals '{key[:-5]}_bad' "
+                              f"({values[key]:g}): a score needs two different bounds")
+    return values
 
 
 def _required(table: dict[str, Any], key: str, path: Path, where: str) -> Any:

@@ -129,6 +129,9 @@ def refresh_inputs(con: duckdb.DuckDBPyConnection, settings) -> list[str]:
     con.execute("DELETE FROM attribution_settings WHERE key LIKE 'governance.%'")
     for key, value in settings.section("governance").items():
         con.execute("INSERT OR REPLACE INTO attribution_settings VALUES (?, ?)", [f"governance.{key}", str(value)])
+    con.execute("DELETE FROM attribution_settings WHERE key LIKE 'scorecard.%'")
+    for key, value in settings.section("scorecard").items():   # read by healthdash.metrics.scorecard
+        con.execute("INSERT OR REPLACE INTO attribution_settings VALUES (?, ?)", [f"scorecard.{key}", str(value)])
     public = sorted({*PUBLIC_MAIL_DOMAINS, *(d.lower() for d in settings.raw.get("public_mail_domains", []))})
     con.execute("DELETE FROM public_mail_domains")
     _insert(con, "public_mail_domains", pl.DataFrame({"domain": public}))

@@ -65,6 +65,7 @@ AREA_MODULES = [
     "healthdash.dashboard.charts.security",
     "healthdash.dashboard.charts.bugs",
     "healthdash.dashboard.charts.strategic",
+    "healthdash.dashboard.charts.scorecard",
 ]
 
 

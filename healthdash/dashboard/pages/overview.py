@@ -1,16 +1,17 @@
-"""Overview page: headline KPIs of every area with links to the area pages.
+"""Overview page: the team scorecard, then headline KPIs of every area with links to the area pages.
 
-The per-team scorecard arrives in a later issue; until then each area shows
-its registered KPI cards (or says which collector brings it).
+The scorecard is the registered chart ``scorecard`` (charts/scorecard.py):
+hovering a cell shows its inputs and formula, and clicking it opens that area's
+page filtered to the team and cycle (the link is the cell's customdata).
 """
 
 from urllib.parse import urlencode
 
 import dash
-from dash import dcc, html
+from dash import Input, Output, callback, dcc, html, no_update
 
 from healthdash.dashboard import charts as registry
-from healthdash.dashboard.components import kpi_row
+from healthdash.dashboard.components import chart_card, kpi_row
 
 dash.register_page(__name__, path="/", name="Overview", order=0, title="healthdash")
 
@@ -42,8 +43,23 @@ def layout(**query):
     search = f"?{query_string}" if query_string else ""
     return html.Div([
         html.Div([html.H1("Project health overview"),
-                  html.P("Headline numbers for the filters above; open an area for its charts. "
-                         "Every number can be downloaded as CSV from its chart.", className="page-intro")],
+                  html.P("Each team's health per area for one release cycle, then headline numbers for the "
+                         "filters above; open an area for its charts. Every number can be downloaded as CSV "
+                         "from its chart.", className="page-intro")],
                  className="page-head"),
+        html.Div([chart_card(registry.load_all()["scorecard"])], className="chart-grid"),
         html.Div([_area(*area, search) for area in AREAS], className="area-grid"),
     ], className="page-overview")
+
+
+def scorecard_target(click_data) -> str | None:
+    """The page a clicked scorecard cell opens (its customdata), or None."""
+    points = (click_data or {}).get("points") or []
+    link = points[0].get("customdata") if points else None
+    return link if isinstance(link, str) and link.startswith("/") else None
+
+
+@callback(Output("url", "href", allow_duplicate=True),
+          Input({"type": "chart-graph", "name": "scorecard"}, "clickData"), prevent_initial_call=True)
+def _open_scorecard_cell(click_data):
+    return scorecard_target(click_data) or no_update
