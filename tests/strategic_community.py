@@ -36,6 +36,10 @@ VOTES = [  # (change, reviewer, value, day)
     ("nova~102", "a1", 1, "2024-02-27"), ("nova~102", "p1", -1, "2024-02-28"),
     ("oslo.config~103", "a2", 1, "2024-02-16"), ("oslo.config~103", "p1", 1, "2024-02-17"),
 ]
+MESSAGES = [  # (change, author, posted): first responses 48 h, 12 h and 72 h after creation
+    ("nova~101", "g1", "2024-01-07T12:00:00"), ("nova~102", "a1", "2024-02-26T00:00:00"),
+    ("oslo.config~103", "a2", "2024-02-17T12:00:00"),
+]
 BUGS = [  # (key, project, reporter, created, assignee, status, fixed, is_security)
     ("1", "nova", "g1", "2024-01-01", "a2", "Fix Committed", "2024-02-01", False),
     ("2", "nova", "p1", "2024-02-01", "g1", "Fix Released", "2024-03-05", True),
@@ -70,7 +74,8 @@ def tables(*, feature_matrix: bool = False) -> dict[str, pl.DataFrame]:
             "repo": [c[0] for c in COMMITS], "sha": [f"{i:040x}" for i in range(len(COMMITS))],
             "is_merge": [False] * len(COMMITS), "author_identity": [f"git:{c[1]}" for c in COMMITS],
             "author_date": [ts(c[2]) for c in COMMITS], "committer_identity": [f"git:{c[1]}" for c in COMMITS],
-            "commit_date": [ts(c[2]) for c in COMMITS]}),
+            "commit_date": [ts(c[2]) for c in COMMITS],
+            "change_id": ["I101"] + [None] * (len(COMMITS) - 1)}),      # commit #1 landed through 101
         "commit_files": pl.DataFrame({"repo": [f[0] for f in files], "sha": [f[1] for f in files],
                                       "path": [f[2] for f in files], "added": [f[3] for f in files],
                                       "removed": [f[4] for f in files]}),
@@ -78,7 +83,13 @@ def tables(*, feature_matrix: bool = False) -> dict[str, pl.DataFrame]:
             "source": ["gerrit"] * len(CHANGES), "change_key": [c[0] for c in CHANGES],
             "number": [c[1] for c in CHANGES], "repo": [c[2] for c in CHANGES],
             "owner_identity": [f"gerrit:{c[3]}" for c in CHANGES], "status": [c[4] for c in CHANGES],
-            "created": [ts(c[5]) for c in CHANGES], "submitted": [ts(c[6]) for c in CHANGES]}),
+            "created": [ts(c[5]) for c in CHANGES], "submitted": [ts(c[6]) for c in CHANGES],
+            "change_id": ["I101", "I102", "I103"]}),
+        "review_messages": pl.DataFrame({
+            "source": ["gerrit"] * len(MESSAGES), "change_key": [m[0] for m in MESSAGES],
+            "message_id": [f"m{i}" for i in range(len(MESSAGES))],
+            "author_identity": [f"gerrit:{m[1]}" for m in MESSAGES],
+            "posted_at": [datetime.fromisoformat(m[2]).replace(tzinfo=timezone.utc) for m in MESSAGES]}),
         "review_votes": pl.DataFrame({
             "source": ["gerrit"] * len(VOTES), "change_key": [v[0] for v in VOTES],
             "reviewer_identity": [f"gerrit:{v[1]}" for v in VOTES], "patch_set": [1] * len(VOTES),

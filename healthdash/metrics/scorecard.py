@@ -22,6 +22,7 @@ the other settings at each collection (``attribution_settings``, keys ``scorecar
 from __future__ import annotations
 
 import importlib
+import math
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Callable
@@ -146,7 +147,7 @@ def indicator_score(value: float | None, good: float, bad: float) -> float | Non
 def area_score(scores: list[float | None]) -> int | None:
     """The mean of the indicator scores that have data, rounded; None when none has."""
     known = [s for s in scores if s is not None]
-    return round(sum(known) / len(known)) if known else None
+    return math.floor(sum(known) / len(known) + 0.5) if known else None
 
 
 def rating(score: int | None, thresholds: dict[str, float]) -> str:
@@ -258,8 +259,9 @@ def _written(ind: Indicator, value: float | None) -> str:
 
 
 def _inputs_text(ind: Indicator, row: dict[str, Any]) -> str:
-    score = "no data" if row["score"] is None else f"{row['score']:.0f}"
-    return (f"{ind.label}: {_written(ind, row['value'])} → {score} "
+    if row["value"] is None:
+        return f"{ind.label}: no data (left out)"
+    return (f"{ind.label}: {_written(ind, row['value'])} → {row['score']:.0f} "
             f"(100 at {_written(ind, row['good'])}, 0 at {_written(ind, row['bad'])})")
 
 

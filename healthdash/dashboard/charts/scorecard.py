@@ -48,6 +48,13 @@ def _detail(row: dict[str, Any]) -> str:
     return f"{head}<br><br>{inputs}<br><br><i>{formula}</i><br><br>Click to open {row['area_label']}"
 
 
+def scorecard_target(click_data: Any) -> str | None:
+    """The page a clicked cell opens (its customdata: a path of this app), or None."""
+    points = (click_data or {}).get("points") or []
+    link = points[0].get("customdata") if points else None
+    return link if isinstance(link, str) and link.startswith("/") and not link.startswith("//") else None
+
+
 def scorecard_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     """One row per team (the community last, in bold), one column per area."""
     present = is_present(filters)

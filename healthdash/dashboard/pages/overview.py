@@ -11,6 +11,7 @@ import dash
 from dash import Input, Output, callback, dcc, html, no_update
 
 from healthdash.dashboard import charts as registry
+from healthdash.dashboard.charts.scorecard import scorecard_target
 from healthdash.dashboard.components import chart_card, kpi_row
 
 dash.register_page(__name__, path="/", name="Overview", order=0, title="healthdash")
@@ -50,13 +51,6 @@ def layout(**query):
         html.Div([chart_card(registry.load_all()["scorecard"])], className="chart-grid"),
         html.Div([_area(*area, search) for area in AREAS], className="area-grid"),
     ], className="page-overview")
-
-
-def scorecard_target(click_data) -> str | None:
-    """The page a clicked scorecard cell opens (its customdata), or None."""
-    points = (click_data or {}).get("points") or []
-    link = points[0].get("customdata") if points else None
-    return link if isinstance(link, str) and link.startswith("/") else None
 
 
 @callback(Output("url", "href", allow_duplicate=True),
