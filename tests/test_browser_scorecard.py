@@ -1,32 +1,22 @@
 """Headless Chromium: the Overview's scorecard and the Strategic page, as a committee member uses them.
 
 Hovering a scorecard cell shows its inputs and formula; clicking it lands on that area's
-page filtered to the team and cycle.  Same harness as tests/test_browser.py (werkzeug in
-a thread, /usr/bin/chromium through chromedriver); screenshots go to ``screenshots/``.
+page filtered to the team and cycle.  The browser fixture is tests/test_browser.py's (skipped
+with it when Chromium is missing); the app serves the strategic_community warehouse.
 """
 
 from __future__ import annotations
 
-import shutil
 import threading
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
 import strategic_community
+from test_browser import SCREENSHOTS, browser  # noqa: F401 - the shared headless Chromium fixture
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "screenshots"
-
-if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
-    pytest.skip("chromium / chromedriver not installed", allow_module_level=True)
-
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.actions.action_builder import ActionBuilder  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -45,22 +35,6 @@ def served(tmp_path_factory):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    profile = tmp_path_factory.mktemp("profile")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-dev-shm-usage", "--no-first-run", f"--user-data-dir={profile}",
-                 "--window-size=1600,1000"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_window_size(1600, 1000)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
 
 
 def _wait(driver, predicate, timeout=40):

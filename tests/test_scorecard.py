@@ -195,3 +195,10 @@ def test_scorecard_settings_reach_the_metric(tmp_path):
         limits = scorecard.thresholds(con)
     assert limits["green_min"] == 90 and limits["review_coverage_bad"] == 0.1
     assert limits["coverage_good"] == SCORECARD_DEFAULTS["coverage_good"]
+
+
+def test_readme_documents_every_indicator_and_its_defaults():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    for ind in scorecard.INDICATORS:
+        good, bad = SCORECARD_DEFAULTS[f"{ind.key}_good"], SCORECARD_DEFAULTS[f"{ind.key}_bad"]
+        assert f"(`{ind.key}`: 100 at {good:g}, 0 at {bad:g})" in readme, ind.key
