@@ -248,6 +248,15 @@ path = "{repo}"
         cells = _cells(strategic.by_org(con).filter(pl.col("category") == "tests"))
     for org, (test_lines, changed) in expected.items():
         assert cells[(org, "tests")] == (test_lines, changed), org
+    with _con(settings.warehouse) as con:
+        community = strategic.by_org(con).filter(pl.col("org") == "Community")
+    notes = dict(zip(community["category"].to_list(), community["note"].to_list()))
+    shares = dict(zip(community["category"].to_list(), community["share"].to_list()))
+    # git only: review, bug and common-library categories are "no data", never 0%
+    assert notes["cross_org_reviews"] == "no data: no code review collected" and shares["cross_org_reviews"] is None
+    assert notes["bug_fixes"] == notes["security"] == "no data: no bug tracker collected"
+    assert notes["common_libraries"] == "no data: no repository configured as a common library"
+    assert shares["strategic"] == 0 and notes["strategic"] is None
     # the fixture itself, by hand: Acme 3 + 7 test lines + a rename (0 lines) + 5 = 7 of 15;
     # Globex core.py 1 removed + 2 added, conftest.py 2, the png 0 = 2 of 5; Cy 4 of 10
     assert expected == {"Acme": (7, 15), "Globex": (2, 5), "Independent": (4, 10)}

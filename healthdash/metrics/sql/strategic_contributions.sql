@@ -18,10 +18,12 @@
 --   security           security bugs reported or fixed, and merged changes or
 --                      reviews of the changes an advisory names as its fix / all
 --   consistency        commits changing a feature-matrix file (support-matrix,
---                      feature-matrix) / all; NULL ("no data") while no feature
---                      matrix is collected
+--                      feature-matrix) / all
 --   strategic          contributions in at least one category above except
 --                      tests (a line share) / all
+-- A category whose source is not in the warehouse (no feature matrix, no code
+-- review, no bug tracker, no common library configured) is NULL with a note
+-- ("no data"), never 0; "strategic" then counts the categories that have data.
 -- community = every unit pooled (sum of numerators / sum of denominators).
 -- Per cycle, in_progress says the cycle ends after the data (or the filter's end).
 -- $top_n keeps the N units with most contributions (NULL = all) plus the
@@ -61,7 +63,12 @@ advisory_changes AS (   -- changes whose number ends a fix review link of an adv
     JOIN (SELECT DISTINCT TRY_CAST(regexp_extract(link, '(\d+)/?$', 1) AS BIGINT) AS number
           FROM advisories, unnest(reviews) AS t(link)) a ON a.number = ch.number
 ),
-matrix AS (SELECT EXISTS (SELECT 1 FROM feature_matrix) AS present),
+collected AS (   -- a category whose source is not collected is "no data", never 0
+    SELECT EXISTS (SELECT 1 FROM feature_matrix)                      AS matrix,
+           EXISTS (SELECT 1 FROM changes)                             AS reviews,
+           EXISTS (SELECT 1 FROM bugs)                                AS bugs,
+           EXISTS (SELECT 1 FROM repos WHERE is_common_library)       AS common
+),
 security_bugs AS (SELECT DISTINCT bug_ref FROM bug_lifecycle WHERE is_security),
 commit_keys AS (SELECT DISTINCT item_key FROM f WHERE kind = 'commit'),
 commit_lines AS (
@@ -87,7 +94,7 @@ flagged AS (
              OR (k.change_key IS NOT NULL AND EXISTS (
                  SELECT 1 FROM advisory_changes a WHERE a.source = k.source AND a.change_key = k.change_key))
                                                                                             AS is_security,
-           coalesce(l.touches_matrix, false) AND (SELECT present FROM matrix)               AS is_consistency,
+           coalesce(l.touches_matrix, false) AND (SELECT matrix FROM collected)             AS is_consistency,
            l.changed_lines, l.test_lines
     FROM keyed k
     CROSS JOIN unknown u
@@ -113,16 +120,21 @@ counts AS (
 ),
 long AS (
     SELECT c.period, c.period_start, c.period_end, c.unit, c.is_community, c.n_all,
-           v.category, v.num, v.den, v.counted
+           v.category, v.num, v.den, v.counted, v.no_data
     FROM counts c,
-         LATERAL (VALUES ('strategic', c.strategic, c.n_all, 'contributions'),
-                         ('common_libraries', c.common_libraries, c.n_all, 'contributions'),
-                         ('tests', c.test_lines, c.changed_lines, 'changed lines'),
-                         ('cross_org_reviews', c.cross_org_reviews, c.n_all, 'contributions'),
-                         ('bug_fixes', c.bug_fixes, c.n_all, 'contributions'),
-                         ('security', c.security, c.n_all, 'contributions'),
-                         ('consistency', CASE WHEN (SELECT present FROM matrix) THEN c.consistency END,
-                          c.n_all, 'contributions')) AS v(category, num, den, counted)
+         collected k,
+         LATERAL (VALUES ('strategic', c.strategic, c.n_all, 'contributions', NULL),
+                         ('common_libraries', CASE WHEN k.common THEN c.common_libraries END, c.n_all,
+                          'contributions', 'no data: no repository configured as a common library'),
+                         ('tests', c.test_lines, c.changed_lines, 'changed lines', 'no data: no changed lines'),
+                         ('cross_org_reviews', CASE WHEN k.reviews THEN c.cross_org_reviews END, c.n_all,
+                          'contributions', 'no data: no code review collected'),
+                         ('bug_fixes', CASE WHEN k.bugs THEN c.bug_fixes END, c.n_all, 'contributions',
+                          'no data: no bug tracker collected'),
+                         ('security', CASE WHEN k.bugs THEN c.security END, c.n_all, 'contributions',
+                          'no data: no bug tracker collected'),
+                         ('consistency', CASE WHEN k.matrix THEN c.consistency END, c.n_all, 'contributions',
+                          'no data: no feature matrix collected')) AS v(category, num, den, counted, no_data)
 ),
 ranked AS (   -- units by contributions over every period; the community first
     SELECT unit, row_number() OVER (ORDER BY sum(n_all) DESC, unit) AS volume_rank
@@ -144,8 +156,7 @@ SELECT s.period, s.period_start, s.period_end,
        s.share,
        c.share                                                                            AS community_share,
        s.share - c.share                                                                  AS difference,
-       CASE WHEN s.category = 'consistency' AND s.num IS NULL
-            THEN 'no data: no feature matrix collected' END                               AS note
+       CASE WHEN s.share IS NULL THEN s.no_data END                                       AS note
 FROM shares s
 JOIN shares c ON c.is_community AND c.period = s.period AND c.category = s.category
 LEFT JOIN ranked r ON r.unit = s.unit AND NOT s.is_community
