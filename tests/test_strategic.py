@@ -192,9 +192,17 @@ TEST_FILE = re.compile(r"(^|/)(tests?|testing|specs?|__tests__|__mocks__)/|(^|/)
                        r"|[^/]*\.(test|spec)\.[^/.]+|conftest\.py)$")
 
 
+def numstat_paths(line: str) -> tuple[int, str]:
+    """(changed lines, path after the change) of one ``git log --numstat`` line: binary files
+    count 0, renames ("{old => new}/x", "old => new") resolve to the new path."""
+    added, removed, path = line.split("\t", 2)
+    if "=>" in path:
+        path = re.sub(r"\{[^}]* => ([^}]*)\}", r"\1", path).split(" => ")[-1].replace("//", "/")
+    return (0 if added == "-" else int(added)) + (0 if removed == "-" else int(removed)), path
+
+
 def numstat_test_shares(repo: Path, org_of_email) -> dict[str, tuple[int, int]]:
-    """(test lines, changed lines) per organisation straight from ``git log --numstat``:
-    non-merge commits, binary files count 0, renames resolved to the new path."""
+    """(test lines, changed lines) per organisation straight from ``git log --numstat``."""
     out = subprocess.run(["git", "-C", str(repo), "log", "--no-merges", "--numstat", "--format=@%ae"],
                          capture_output=True, text=True, check=True).stdout
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -203,10 +211,7 @@ def numstat_test_shares(repo: Path, org_of_email) -> dict[str, tuple[int, int]]:
         if line.startswith("@"):
             org = org_of_email(line[1:])
         elif line.strip():
-            added, removed, path = line.split("\t", 2)
-            if "=>" in path:   # {old => new}/x or old => new
-                path = re.sub(r"\{[^}]* => ([^}]*)\}", r"\1", path).split(" => ")[-1].replace("//", "/")
-            lines = (0 if added == "-" else int(added)) + (0 if removed == "-" else int(removed))
+            lines, path = numstat_paths(line)
             totals[org][1] += lines
             if TEST_FILE.search(path.lower()):
                 totals[org][0] += lines
