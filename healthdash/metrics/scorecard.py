@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import importlib
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Callable
@@ -229,25 +230,41 @@ def link(area: str, team: str | None, period: Period) -> str:
 
 # --------------------------------------------------------------------------- the metrics
 
+#: Teams x cycles computed at once, each on its own cursor (DuckDB runs them in parallel).
+WORKERS = 4
+
+
+def _unit_rows(con: duckdb.DuckDBPyConnection, team: str | None, current: Period, previous: Period | None,
+               base: Filters, limits: dict[str, float]) -> list[dict[str, Any]]:
+    """The indicator rows of one team (None = the community), on a cursor of its own."""
+    cursor = con.cursor()
+    try:
+        inputs = _Inputs(cursor)
+        rows = []
+        for ind in INDICATORS:
+            good, bad = limits[f"{ind.key}_good"], limits[f"{ind.key}_bad"]
+            value = ind.value(inputs, _filters(team, current, base))
+            before = ind.value(inputs, _filters(team, previous, base)) if previous else None
+            rows.append({"team": team or COMMUNITY, "is_community": team is None, "area": ind.area,
+                         "indicator": ind.key, "label": ind.label, "value": value, "good": good, "bad": bad,
+                         "score": indicator_score(value, good, bad), "previous_value": before,
+                         "previous_score": indicator_score(before, good, bad),
+                         "cycle": current.name, "previous_cycle": previous.name if previous else None})
+        return rows
+    finally:
+        cursor.close()
+
+
 def indicators(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
     """One row per team (and the community) and indicator: value, good, bad, score, and the same
     for the previous release cycle."""
     filters = filters or Filters()
     limits = thresholds(con)
     current, previous = periods(con, filters)
-    inputs = _Inputs(con)
-    rows = []
-    for team in [None, *teams(con, filters)]:
-        for ind in INDICATORS:
-            good, bad = limits[f"{ind.key}_good"], limits[f"{ind.key}_bad"]
-            value = ind.value(inputs, _filters(team, current, filters))
-            before = ind.value(inputs, _filters(team, previous, filters)) if previous else None
-            rows.append({"team": team or COMMUNITY, "is_community": team is None, "area": ind.area,
-                         "indicator": ind.key, "label": ind.label, "value": value, "good": good, "bad": bad,
-                         "score": indicator_score(value, good, bad), "previous_value": before,
-                         "previous_score": indicator_score(before, good, bad),
-                         "cycle": current.name, "previous_cycle": previous.name if previous else None})
-    return pl.DataFrame(rows, schema={
+    units = [None, *teams(con, filters)]
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        parts = list(pool.map(lambda team: _unit_rows(con, team, current, previous, filters, limits), units))
+    return pl.DataFrame([row for part in parts for row in part], schema={
         "team": pl.String, "is_community": pl.Boolean, "area": pl.String, "indicator": pl.String,
         "label": pl.String, "value": pl.Float64, "good": pl.Float64, "bad": pl.Float64, "score": pl.Float64,
         "previous_value": pl.Float64, "previous_score": pl.Float64, "cycle": pl.String,
