@@ -66,7 +66,7 @@ advisory_changes AS (   -- changes whose number ends a fix review link of an adv
 collected AS (   -- a category whose source is not collected is "no data", never 0
     SELECT EXISTS (SELECT 1 FROM feature_matrix)                      AS matrix,
            EXISTS (SELECT 1 FROM changes)                             AS reviews,
-           EXISTS (SELECT 1 FROM bugs)                                AS bugs,
+           EXISTS (SELECT 1 FROM bug_facts)                           AS bugs,
            EXISTS (SELECT 1 FROM repos WHERE is_common_library)       AS common
 ),
 security_bugs AS (SELECT DISTINCT bug_ref FROM bug_lifecycle WHERE is_security),
