@@ -45,7 +45,7 @@ import pytest
 import strategic_community
 from healthdash.dashboard.charts.scorecard import cell_text, scorecard_figure, scorecard_target
 from healthdash.errors import ConfigError
-from healthdash.metrics import Filters, scorecard
+from healthdash.metrics import Filters, neutrality, scorecard
 from healthdash.settings import SCORECARD_DEFAULTS, load_settings
 
 COVERAGE_0_TO_1 = {"scorecard.review_coverage_good": "1", "scorecard.review_coverage_bad": "0"}
@@ -108,6 +108,12 @@ def test_scores_match_the_hand_computation(warehouse):
     assert row["formula"].startswith("indicator score = 100 × (value − bad) / (good − bad)")
     community = frame.filter((pl.col("team") == "Community") & (pl.col("area") == "security")).row(0, named=True)
     assert community["link"] == "/security?cycle=2024.1"
+    # the team's governance verdict at the cycle's end is shown beside the neutrality score
+    with _con(warehouse) as con:
+        verdict = neutrality.governance_summary(con, Filters(end=date(2024, 3, 31)))
+    compute_verdict = verdict.filter(pl.col("team") == "compute")["verdict"][0]
+    neutral = frame.filter((pl.col("team") == "compute") & (pl.col("area") == "neutrality")).row(0, named=True)
+    assert f"governance verdict (180 days to 2024-03-31): {compute_verdict}" in neutral["inputs"]
 
 
 def test_indicator_values(warehouse):

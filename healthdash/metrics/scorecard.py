@@ -282,6 +282,17 @@ def _inputs_text(ind: Indicator, row: dict[str, Any]) -> str:
             f"(100 at {_written(ind, row['good'])}, 0 at {_written(ind, row['bad'])})")
 
 
+def _verdicts(con: duckdb.DuckDBPyConnection, period: Period, base: Filters) -> dict[str, str]:
+    """Each team's governance verdict at the period's end, as a line of the neutrality inputs
+    (evidence beside the score, not scored: it already rests on the same shares)."""
+    frame = neutrality.governance_summary(con, replace(Filters(), end=period.end, include_bots=base.include_bots))
+    if frame.is_empty() or "verdict" not in frame.columns:
+        return {}
+    return {row["team"]: (f"governance verdict ({row['window_days']} days to {row['as_of']}): {row['verdict']}"
+                          + (f" — {row['margin']}" if row.get("margin") else ""))
+            for row in frame.iter_rows(named=True)}
+
+
 def scorecard(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
     """One row per team (the community last) and area: score 0-100 (NULL = no data), rating,
     previous_score, change, trend, the inputs and the formula as text, and the link to the
@@ -290,6 +301,7 @@ def scorecard(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) ->
     limits = thresholds(con)
     current, previous = periods(con, filters)
     detail = indicators(con, filters)
+    verdicts = _verdicts(con, current, filters)
     by_key = {ind.key: ind for ind in INDICATORS}
     formula = FORMULA.format(**limits)
     rows = []
@@ -300,6 +312,8 @@ def scorecard(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) ->
             score = area_score([r["score"] for r in part])
             before = area_score([r["previous_score"] for r in part]) if previous else None
             texts = [_inputs_text(by_key[r["indicator"]], r) for r in part]
+            if area == "neutrality" and team in verdicts:
+                texts.append(verdicts[team])
             rows.append({
                 "team": name, "is_community": team is None, "area": area, "area_label": label,
                 "score": score, "rating": rating(score, limits), "previous_score": before,
