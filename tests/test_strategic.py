@@ -135,6 +135,11 @@ def test_filters_and_top_n_narrow_the_units(warehouse):
     assert compute[("Acme", "common_libraries")] == (0, 6)
     assert compute[("Community", "strategic")] == (7, 14)
     assert set(top1["org"].to_list()) == {"Acme", "Community"}            # Acme has most (9)
+    with _con(warehouse) as con:
+        globex = _cells(strategic.by_org(con, Filters(org=("Globex",)), top_n=1))
+    # the organisation filter picks Globex (not in the top 1); the community stays everyone
+    assert {org for org, _ in globex} == {"Globex", "Community"}
+    assert globex[("Globex", "strategic")] == (3, 5) and globex[("Community", "strategic")] == (11, 18)
 
 
 def test_person_view(warehouse):

@@ -27,7 +27,9 @@
 -- community = every unit pooled (sum of numerators / sum of denominators).
 -- Per cycle, in_progress says the cycle ends after the data (or the filter's end).
 -- $top_n keeps the N units with most contributions (NULL = all) plus the
--- community row; $person keeps that person's rows plus the community's.
+-- community row; the organisation filter picks organisations instead (the
+-- community stays every organisation, so it remains the yardstick; a person's
+-- view ignores it); $person keeps that person's rows plus the community's.
 WITH unknown AS (
     SELECT coalesce(max(value), 'Independent') AS org FROM attribution_settings WHERE key = 'unknown_org'
 ),
@@ -35,7 +37,7 @@ f AS (
     SELECT c.kind, c.source, c.item_key, c.repo, c.project, c.identity_id, c.person_id, c.org, c.org_unit, c.ts,
            CASE WHEN $unit = 'person' THEN c.person_id ELSE c.org END AS unit
     FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
-                          $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
+                          $f_start::DATE, $f_end::DATE, NULL::VARCHAR[], $f_kinds::VARCHAR[],
                           $f_bots::BOOLEAN) c
 ),
 periods AS (
@@ -160,6 +162,8 @@ SELECT s.period, s.period_start, s.period_end,
 FROM shares s
 JOIN shares c ON c.is_community AND c.period = s.period AND c.category = s.category
 LEFT JOIN ranked r ON r.unit = s.unit AND NOT s.is_community
-WHERE (s.is_community OR $top_n::INTEGER IS NULL OR r.volume_rank <= $top_n::INTEGER)
-  AND (s.is_community OR $person::VARCHAR IS NULL OR s.unit = $person::VARCHAR)
+WHERE s.is_community
+   OR (($person::VARCHAR IS NULL OR s.unit = $person::VARCHAR)
+       AND ($f_orgs::VARCHAR[] IS NULL OR $unit <> 'org' OR list_contains($f_orgs::VARCHAR[], s.unit))
+       AND ($f_orgs::VARCHAR[] IS NOT NULL OR $top_n::INTEGER IS NULL OR r.volume_rank <= $top_n::INTEGER))
 ORDER BY s.period_start NULLS FIRST, s.is_community DESC, s.unit, s.category;
