@@ -170,6 +170,10 @@ def test_chart_registered_and_figures(warehouse):
     assert heat.text[row][labels.index("Security")] == "40%"
     assert heat.text[row][labels.index("Consistency")] == "no data"
     assert "0 of 8 lines" in heat.customdata[row][labels.index("Tests")]
+    # Globex has 5 contributions: security 2/5 vs the community's 5/18 (2 counted, 1.4 expected) is too
+    # few to colour; its 8 test lines at 0% vs 51% (4 expected) are coloured red (-1: half or less)
+    assert heat.z[row][labels.index("Security")] is None
+    assert heat.z[row][labels.index("Tests")] == -1
     assert [t.name for t in trend.data][0] == "Community"
     assert list(trend.data[0].x) == ["2024.1", "2024.2 (in progress)"]
 

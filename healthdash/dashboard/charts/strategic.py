@@ -27,9 +27,16 @@ def _percent(value: float | None) -> str:
     return f"{value:.0%}" if value >= 0.095 or value == 0 else f"{value:.1%}"
 
 
-def _relative(share: float | None, community: float | None) -> float | None:
-    """-1 (half the community's share or less) .. 0 (equal) .. +1 (double or more)."""
+#: Fewer contributions than this, counted or expected at the community's rate: too few to compare.
+MIN_COMPARABLE = 3
+
+
+def _relative(share: float | None, community: float | None, total: int | None = None) -> float | None:
+    """-1 (half the community's share or less) .. 0 (equal) .. +1 (double or more); None (no colour)
+    without data or when both the count and the count expected at the community's rate are tiny."""
     if share is None or not community:
+        return None
+    if total is not None and max(share, community) * total < MIN_COMPARABLE:
         return None
     ratio = share / community
     return max(-1.0, min(1.0, ratio - 1.0 if ratio >= 1 else 2 * (ratio - 1.0)))
@@ -56,7 +63,8 @@ def ranked_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
             cell = cells.get((org, key))
             share = cell["share"] if cell else None
             community = cell["community_share"] if cell else None
-            z_row.append(None if org == COMMUNITY else _relative(share, community))
+            z_row.append(None if org == COMMUNITY or cell is None
+                         else _relative(share, community, cell["total"]))
             text_row.append(_percent(share))
             unit = "lines" if key == "tests" else "contributions"
             if cell is None or share is None:
@@ -123,7 +131,8 @@ register(Chart(
     description=(f"For the {strategic.RANKED_TOP_N} organisations with most contributions in the filters "
                  "(their count in brackets), the share of their contributions that serve the community's "
                  "long-term health, most strategic first; colour compares each share with the community's "
-                 "(top row). " + _DEFINITIONS),
+                 f"(top row); a cell with fewer than {MIN_COMPARABLE} contributions, counted or expected at the "
+                 "community's rate, stays uncoloured. " + _DEFINITIONS),
     empty_message="No contributions for these filters.",
 ))
 register(Chart(

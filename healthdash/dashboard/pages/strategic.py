@@ -17,7 +17,8 @@ dash.register_page(__name__, path="/strategic", name="Strategic", order=7,
 INTRO = ("Which organisations invest in the community's long-term health — common libraries, tests, "
          "reviews of other organisations' work, bug fixing, security and consistency — rather than only "
          "in their own features, against the community average. People, organisations and bots are "
-         "counted exactly as on the Participation page.")
+         "counted exactly as on the Participation page. The organisation filter picks the organisations "
+         "shown; the community average always covers every organisation in the other filters.")
 ARRIVES_WITH = "the git and review collectors"
 
 
