@@ -44,23 +44,41 @@ def collect(
 ) -> None:
     """Collect sources into the warehouse (incremental: only what changed since the last run)."""
     from healthdash.collect import collect as run_collect, configured_sources, git_source, raise_for_failures, select_sources
+    from healthdash.collect_summary import failure_lines, final_line
     from healthdash.progress import RichReporter
 
     settings = _settings(config)
     selectors = list(sources or [])
     paths = [s for s in selectors if Path(s).is_dir()]
     if paths:
+        _require_git_repositories(paths)
         specs = [git_source(Path(p).resolve().name, str(Path(p).resolve())) for p in paths]
     else:
         specs = select_sources(configured_sources(settings), selectors)
     if not specs:
-        raise HealthdashError(f"nothing to collect: no sources configured in {settings.path or 'the default settings'}; "
+        raise HealthdashError(f"no sources configured in {settings.path or 'the default settings'}; "
                               "name a git repository path, e.g. `healthdash collect .`", title="nothing to collect")
     with RichReporter(console) as reporter:
         results = run_collect(settings, specs, full=full, since=since, reporter=reporter)
-    total = sum(r.rows for r in results)
-    console.print(f"[green]collected[/] {len(results)} source(s), {total:,} rows into {settings.warehouse}")
+    for line in failure_lines(results):
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
+    if not any(r.error for r in results):
+        console.print(f"{final_line(results)} into {settings.warehouse}", markup=False, highlight=False,
+                      soft_wrap=True)
     raise_for_failures(results)
+
+
+def _require_git_repositories(paths: list[str]) -> None:
+    """Refuse folders that are not git repositories before any warehouse is created."""
+    from collectors.base import CollectorError as SourceError
+    from collectors.git import check_repository
+
+    for path in paths:
+        try:
+            check_repository(Path(path).resolve(), path)
+        except SourceError as err:
+            raise HealthdashError(f"{err}; give a repository path or configure sources in healthdash.toml",
+                                  title="nothing to collect") from None
 
 
 @app.command()
@@ -122,27 +140,72 @@ def demo(
 
 
 @app.command()
-def status(config: Optional[Path] = ConfigOption) -> None:
-    """Show sources, their last run and errors, and row counts per table."""
+def status(
+    config: Optional[Path] = ConfigOption,
+    errors: bool = typer.Option(False, "--errors", help="List every failed source with its error, one line each."),
+    source: Optional[str] = typer.Option(None, "--source", help="Everything known about one source (id or name)."),
+    show_all: bool = typer.Option(False, "--all", help="List every source even when there are many."),
+    filters: str = typer.Option("", "--filter", help="Filters for the attribution shares, as a URL query string."),
+) -> None:
+    """Summary of sources (ok / failed / never run), attribution quality, sources and table row counts."""
+    from healthdash.collect import configured_sources
+    from healthdash.metrics import parse_filters
+    from healthdash.metrics.attribution import attribution_rules
+    from healthdash.metrics.cycles import resolve_cycle
+    from healthdash.source_status import (attribution_line, error_lines, failure_summary, find_source,
+                                          source_rows, summary_line)
     from healthdash.warehouse import reader, row_counts, schema_version
 
     settings = _settings(config)
     out = Console()
     with reader(settings.warehouse) as con:
-        version = schema_version(con)
-        sources = con.execute(
-            "SELECT source_id, kind, location, last_run_at, last_ok_at, rows_loaded, last_error "
-            "FROM sources ORDER BY source_id").fetchall()
-        counts = row_counts(con)
-    out.print(f"warehouse {settings.warehouse} (schema version {version})")
-    table = Table("source", "kind", "last run", "last ok", "rows", "last error", title="Sources")
-    for source_id, kind, _location, last_run, last_ok, rows, error in sources:
-        table.add_row(source_id, kind, _when(last_run), _when(last_ok), f"{rows:,}", error or "")
-    out.print(table)
-    counts_table = Table("table", "rows", title="Row counts")
+        shares = attribution_rules(con.cursor(), resolve_cycle(con.cursor(), parse_filters(filters)))
+        version = schema_version(con.cursor())
+        rows = source_rows(con.cursor(), configured_sources(settings))
+        counts = row_counts(con.cursor())
+    if source:
+        return _print_source(out, rows, source, find_source)
+    if errors:
+        for line in error_lines(rows) or ["no source failed in its last run"]:
+            out.print(line, markup=False, highlight=False, soft_wrap=True)
+        return
+    out.print(summary_line(rows), markup=False, highlight=False, soft_wrap=True)
+    for line in failure_summary(rows):
+        out.print("  " + line, markup=False, highlight=False, soft_wrap=True)
+    out.print(attribution_line(shares), markup=False, highlight=False, soft_wrap=True)
+    out.print(f"warehouse {settings.warehouse} (schema version {version})", markup=False, highlight=False)
+    if len(rows) <= 40 or show_all:
+        table = Table("source", "kind", "last run", "last ok", "rows written by last run", "last error",
+                      title="Sources")
+        for row in rows:
+            table.add_row(row.source_id, row.kind, _when(row.last_run_at), _when(row.last_ok_at),
+                          f"{row.rows:,}" if row.last_run_at else "", _short(row.error or "", 120))
+        out.print(table)
+    else:
+        out.print(f"{len(rows):,} sources: `--all` lists them, `--errors` the failed ones, `--source NAME` one")
+    counts_table = Table("table", "rows now", title="Row counts")
     for name, count in counts.items():
         counts_table.add_row(name, f"{count:,}")
     out.print(counts_table)
+
+
+def _short(text: str, width: int) -> str:
+    from healthdash.collect_summary import middle_ellipsis
+    return middle_ellipsis(text, width)
+
+
+def _print_source(out: Console, rows, name: str, find_source) -> None:
+    found = find_source(rows, name)
+    if not found:
+        raise HealthdashError(f"no source called {name!r}; `healthdash status --all` lists them",
+                              title="unknown source")
+    for row in found:
+        for label, value in (("source", row.source_id), ("kind", row.kind), ("location", row.location),
+                             ("state", row.state), ("last run", _when(row.last_run_at)),
+                             ("last ok", _when(row.last_ok_at)),
+                             ("rows written by last run", f"{row.rows:,}"), ("cursor", row.cursor or ""),
+                             ("last error", row.error or "")):
+            out.print(f"{label:>25}: {value}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _when(value) -> str:

@@ -5,6 +5,13 @@ syncs the reference tables from the settings (teams, projects, repos, release
 cycles, bots, domains), then runs each selected source's collector from its
 stored cursor and loads each batch in one transaction.  A failing source is
 recorded (``sources.last_error``) and the others still run.
+
+What a failed run keeps: a git source is loaded all or nothing (every batch of
+one run in one transaction, see :data:`ATOMIC_KINDS`), so a ``git log`` that dies
+part-way leaves exactly the rows the repository had before.  HTTP sources keep
+the pages they completed (their cursor only advances with loaded pages, so the
+next run resumes); until a run of theirs finishes, ``sources.last_error`` marks
+them incomplete and every dashboard page says so.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from collectors.base import CollectorError as SourceError
 from collectors.base import SourceSpec
 from healthdash import privacy
 from healthdash.errors import CollectorError, HealthdashError
+from healthdash.identity.bots import all_patterns
 from healthdash.settings import Settings
 from healthdash.warehouse import load as loader
 from healthdash.warehouse.identity_load import rebuild_people
@@ -33,10 +41,18 @@ class SourceResult:
     kind: str
     rows: int = 0
     error: str | None = None
+    location: str = ""
+
+
+#: Source kinds whose runs are loaded in one transaction (all or nothing): a
+#: repository's history is one unit, half of it would skew every share.
+ATOMIC_KINDS = frozenset({"git"})
 
 
 class Reporter:
     """Progress hooks; the CLI subclasses this with rich progress bars."""
+
+    def begin(self, specs: list[SourceSpec]) -> None: ...
 
     def start(self, spec: SourceSpec) -> None: ...
 
@@ -109,8 +125,8 @@ def sync_reference_tables(con, settings: Settings) -> None:
     loader.replace_table(con, "release_cycles", pl.DataFrame({
         "name": [c.name for c in cycles], "start_at": [c.start for c in cycles],
         "end_at": [c.end for c in cycles]}, schema={"name": pl.String, "start_at": pl.Date, "end_at": pl.Date}))
-    loader.replace_table(con, "bot_patterns", pl.DataFrame(
-        {"pattern": settings.bot_patterns}, schema={"pattern": pl.String}))
+    loader.replace_table(con, "bot_patterns", pl.DataFrame(     # built-in defaults + configured
+        {"pattern": all_patterns(settings.bot_patterns)}, schema={"pattern": pl.String}))
     domains = settings.domains
     con.execute("DELETE FROM org_domains WHERE origin = 'config'")
     loader.upsert(con, "org_domains", pl.DataFrame(
@@ -123,28 +139,48 @@ def collect(settings: Settings, specs: list[SourceSpec], *, full: bool = False,
             since: str | None = None, reporter: Reporter | None = None) -> list[SourceResult]:
     """Collect ``specs`` into the settings' warehouse; return one result per source."""
     reporter = reporter or Reporter()
+    reporter.begin(list(specs))
     results = []
     with writer(settings.warehouse) as con:
         sync_reference_tables(con, settings)
-        for spec in specs:
-            results.append(_collect_one(con, spec, full=full, since=since, reporter=reporter))
+        loader.register_sources(con, pl.DataFrame(   # one statement each, not one per source:
+            {"source_id": [s.source_id for s in specs], "kind": [s.kind for s in specs],   # 600 repos
+             "location": [s.location or "" for s in specs]}, schema={k: pl.String for k in ("source_id", "kind", "location")}))
+        try:
+            for spec in specs:
+                results.append(_collect_one(con, spec, full=full, since=since, reporter=reporter))
+        finally:   # outcomes of the sources that ran, even when a later one was interrupted
+            loader.finish_sources(con, pl.DataFrame(
+                {"source_id": [r.source_id for r in results], "error": [r.error for r in results],
+                 "rows": [r.rows for r in results]},
+                schema={"source_id": pl.String, "error": pl.String, "rows": pl.Int64}))
         problems = rebuild_people(con, settings)  # identities -> people -> affiliations (healthdash.identity)
     results += [SourceResult("affiliations", "affiliation", error=problem) for problem in problems]
     return results
 
 
 def _collect_one(con, spec: SourceSpec, *, full: bool, since: str | None, reporter: Reporter) -> SourceResult:
-    result = SourceResult(spec.source_id, spec.kind)
-    loader.register_source(con, spec.source_id, spec.kind, spec.location)
+    result = SourceResult(spec.source_id, spec.kind, location=spec.location)
     cursor = None if full else (since or loader.get_cursor(con, spec.source_id))
     reporter.start(spec)
     progress: Callable[..., None] = lambda advance=0, message=None: reporter.advance(spec, advance, message)
+    atomic = spec.kind in ATOMIC_KINDS
+    if atomic:
+        con.execute("BEGIN TRANSACTION")
     try:
         for batch in collectors.get(spec.kind)(spec, cursor, progress=progress):
-            result.rows += loader.load_batch(con, spec.source_id, batch)
+            result.rows += loader.load_batch(con, spec.source_id, batch, own_transaction=not atomic)
+        if atomic:
+            con.execute("COMMIT")
     except (SourceError, HealthdashError, OSError, ValueError, KeyError) as err:
+        if atomic:
+            con.execute("ROLLBACK")
+            result.rows = 0
         result.error = _describe(spec, err)
-    loader.finish_source(con, spec.source_id, result.error)
+    except BaseException:
+        if atomic:
+            con.execute("ROLLBACK")
+        raise
     reporter.finish(spec, result)
     return result
 
@@ -156,6 +192,11 @@ def _describe(spec: SourceSpec, err: Exception) -> str:
 
 
 def raise_for_failures(results: list[SourceResult]) -> None:
-    failed = [r for r in results if r.error]
-    if failed:
-        raise CollectorError("; ".join(r.error for r in failed))
+    """Raise one short line (what succeeded, what failed) when any source failed.
+
+    The causes are summarised by :func:`healthdash.collect_summary.failure_lines`;
+    ``healthdash status --errors`` lists every failed source.
+    """
+    from healthdash.collect_summary import final_line
+    if any(r.error for r in results):
+        raise CollectorError(final_line(results))

@@ -214,7 +214,7 @@ def _build(raw: dict[str, Any], path: Path) -> Settings:
     settings.bot_patterns = [p.lower() for p in raw.get("bots", {}).get("patterns", [])]
     settings.domains = {k.lower(): v for k, v in raw.get("domains", {}).items()}
     for index, source in enumerate(raw.get("sources", [])):
-        _required(source, "kind", path, f"sources[{index}]")
+        _check_kind(_required(source, "kind", path, f"sources[{index}]"), path, f"sources[{index}]")
         settings.sources.append(dict(source))
     settings.scorecard = _scorecard(raw.get("scorecard", {}), path)
     return settings
@@ -233,6 +233,14 @@ def _scorecard(section: dict[str, Any], path: Path) -> dict[str, float]:
             raise ConfigError(f"{path}: key 'scorecard.{key}' equals '{key[:-5]}_bad' "
                               f"({values[key]:g}): a score needs two different bounds")
     return values
+
+
+def _check_kind(kind: str, path: Path, where: str) -> None:
+    """An unknown source kind is a configuration error for every command (status too), not only collect."""
+    from collectors import REGISTRY
+    if kind not in REGISTRY:
+        raise ConfigError(f"{path}: key '{where}.kind' is {kind!r}, not a known source kind "
+                          f"({', '.join(sorted(REGISTRY))})")
 
 
 def _required(table: dict[str, Any], key: str, path: Path, where: str) -> Any:

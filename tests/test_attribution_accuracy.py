@@ -48,9 +48,9 @@ TIMELINES = {
     "bo": [(date(1970, 1, 1), OPEN, "Vendor B")],             # lab.vendor-b.example -> vendor-b.example
     "rita": [(date(1970, 1, 1), OPEN, "Vendor A Research")],  # research.vendor-a.example beats vendor-a.example
     "pat": [(date(1970, 1, 1), OPEN, "Independent")],         # gmail.com: public mail provider
-    "who": [(date(1970, 1, 1), OPEN, "Independent")],         # unknown domain -> default
+    "who": [(date(1970, 1, 1), OPEN, "nowhere.example (unmapped)")],   # unmapped domain: not independent
     "sam2": [(date(1970, 1, 1), OPEN, "Independent")],        # same name as sam, other (public) address
-    "zuul": [(date(1970, 1, 1), OPEN, "Independent")],        # a bot: attributed, excluded by default
+    "zuul": [(date(1970, 1, 1), OPEN, "infra.example (unmapped)")],    # a bot: attributed, excluded by default
 }
 
 # (person, source, email, name, username, account) -- several addresses per person
@@ -133,6 +133,8 @@ def build_community(path):
             "reviewer_identity": [v[1] for v in votes], "patch_set": [1] * len(votes),
             "label": ["Code-Review"] * len(votes), "voted_at": [v[2] for v in votes], "value": [1] * len(votes)}))
         con.execute("INSERT INTO bot_patterns VALUES ('zuul*')")
+        # mail.example plays a public provider here (as in the reference fixtures); gmail.com is one
+        con.execute("INSERT INTO public_mail_domains VALUES ('mail.example'), ('gmail.com')")
         _import_sources(con, path.parent)
         rebuild_people(con)
     return expected

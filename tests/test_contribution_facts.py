@@ -35,7 +35,7 @@ def seed(con):
         "committer_identity": [ids[r[0]] for r in rows], "commit_date": [ts(r[1]) for r in rows]}))
 
 
-def test_orgs_by_period_then_longest_domain_suffix_then_independent(tmp_path):
+def test_orgs_by_period_then_longest_domain_suffix_then_unmapped_domain(tmp_path):
     path = tmp_path / "w.duckdb"
     with writer(path) as con:
         seed(con)
@@ -52,7 +52,7 @@ def test_orgs_by_period_then_longest_domain_suffix_then_independent(tmp_path):
         ("nova@s0", "Vendor A", "email domain", False),
         ("nova@s1", "Vendor A", "email domain", False),
         ("nova@s2", "A Labs", "email domain", False),          # longest suffix wins over vendor-a.example
-        ("nova@s3", "Independent", "no match: independent", True),
+        ("nova@s3", "mail.example (unmapped)", "unmapped domain", False),   # not a public provider
         ("nova@s4", "Vendor C", "affiliation period", False),   # 2024-01-09 < valid_to 2024-01-10
         ("nova@s5", "Vendor B", "email domain", False),         # period ended (exclusive) -> domain
     ]

@@ -108,7 +108,7 @@ def test_precedence_override_then_files_then_public_mail_then_domain_then_defaul
             ("bo@lab.vendor-b.example", "Bo", "2023-01-01"),    # 4 subdomain -> Vendor B by suffix
             ("old@oldco.example", "Old", "2012-07-19"),         # 5 dated domain map -> Vendor C
             ("old@oldco.example", "Old", "2012-07-20"),         # 6 -> Vendor A
-            ("who@nowhere.example", "Who", "2023-01-01")]       # 7 unknown domain -> default
+            ("who@nowhere.example", "Who", "2023-01-01")]       # 7 unmapped corporate domain -> its own org
     with writer(path) as con:
         _seed_commits(con, rows)
         store_imported(con, read_file(DATA / "default_data.json"), rank=1)
@@ -120,10 +120,10 @@ def test_precedence_override_then_files_then_public_mail_then_domain_then_defaul
     assert got == [("Vendor B", "affiliation period"), ("Vendor A", "affiliation period"),
                    ("Vendor Z", "override"), ("Independent", "public mail provider"),
                    ("Vendor B", "email domain"), ("Vendor C", "email domain"), ("Vendor A", "email domain"),
-                   ("Independent", "no match: independent")]
-    with writer(path) as con:
+                   ("nowhere.example (unmapped)", "unmapped domain")]
+    with writer(path) as con:   # `unknown_org = "Unknown"` in the settings: one catch-all name instead
         con.execute("UPDATE attribution_settings SET value = 'Unknown' WHERE key = 'unknown_org'")
-    assert _attributions(path)[7][2:] == ("Unknown", "no match: unknown")
+    assert _attributions(path)[7][2:] == ("Unknown", "unmapped domain")
 
 
 def test_conflicting_files_are_listed_and_the_lower_rank_wins(tmp_path):

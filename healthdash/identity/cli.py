@@ -66,8 +66,10 @@ def show(who: str = typer.Argument(..., help="An email address, a person id (ema
     settings = _settings(config)
     with reader(settings.warehouse) as con:
         report = explain_person(con, who)
-    out.print(f"[bold]{report.display_name}[/]  person id: {report.person_id}"
-              + ("  [yellow](bot: excluded from participation)[/]" if report.is_bot else ""))
+    out.print(f"[bold]{report.display_name}[/]  person id: {report.person_id}", highlight=False)
+    if report.is_bot:
+        out.print(f"bot (excluded from participation): {report.bot_reason or 'marked as a bot'}",
+                  markup=False, highlight=False)
     out.print(_table("Identities (and the rule that merged each)", report.identities))
     if report.periods.height:
         out.print(_table("Affiliation periods (valid_to exclusive; lower rank wins)", report.periods))

@@ -30,6 +30,7 @@ class PersonReport:
     person_id: str
     display_name: str
     is_bot: bool
+    bot_reason: str | None
     identities: pl.DataFrame
     periods: pl.DataFrame
     contributions: pl.DataFrame
@@ -52,7 +53,7 @@ def find_person(con: duckdb.DuckDBPyConnection, who: str) -> str:
 
 def explain_person(con: duckdb.DuckDBPyConnection, who: str, filters: Filters | None = None) -> PersonReport:
     person_id = find_person(con, who)
-    head = con.execute("SELECT coalesce(max(display_name), ?), coalesce(bool_or(is_bot), false) "
+    head = con.execute("SELECT coalesce(max(display_name), ?), coalesce(bool_or(is_bot), false), max(bot_reason) "
                        "FROM people WHERE person_id = ?", [person_id, person_id]).fetchall()[0]
     identities = con.sql(
         "SELECT ip.identity_id, i.source, i.name, i.email, i.username, ip.merge_rule AS rule "
@@ -62,7 +63,7 @@ def explain_person(con: duckdb.DuckDBPyConnection, who: str, filters: Filters | 
         "SELECT org, valid_from, valid_to, rank, coalesce(detail, origin) AS source FROM affiliations "
         "WHERE person_id = $p ORDER BY valid_from, rank", params={"p": person_id}).pl()
     contributions = neutrality.person_attribution(con, filters or Filters(), person=person_id)
-    report = PersonReport(person_id, head[0], bool(head[1]), identities, periods, contributions)
+    report = PersonReport(person_id, head[0], bool(head[1]), head[2], identities, periods, contributions)
     report.suggestions = suggestions(report)
     return report
 

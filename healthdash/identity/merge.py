@@ -19,16 +19,14 @@ override merges, so a wrong merge from any file can be undone.  Each identity's
 
 from __future__ import annotations
 
-import fnmatch
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from healthdash.identity.bots import DEFAULT_BOT_PATTERNS, matching_pattern
+
 #: Sources whose usernames are account names (one username = one person).
 USERNAME_SOURCES = {"gerrit", "launchpad", "github"}
-#: CI and automation accounts every community has; configured patterns add more.
-BUILTIN_BOT_NAMES = {"zuul", "jenkins", "openstack ci", "openstack proposal bot", "elastic recheck",
-                     "openstack infra", "dependabot", "renovate", "github-actions"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +52,7 @@ class LinkRow:
 class People:
     identity_person: dict[str, tuple[str, str]] = field(default_factory=dict)   # id -> (person, rule)
     people: dict[str, tuple[str, bool]] = field(default_factory=dict)           # person -> (name, is_bot)
+    bot_reasons: dict[str, str] = field(default_factory=dict)                   # person -> why a bot
     person_keys: dict[str, set[str]] = field(default_factory=dict)              # person -> every node key
     fallback_domains: dict[str, str] = field(default_factory=dict)              # person -> work domain
 
@@ -174,7 +173,10 @@ def _components(graph, by_id: dict[str, Identity], patterns: list[str], marks: d
         for identity_id in ids:
             result.identity_person[identity_id] = (person, rules.get("i:" + identity_id) or "root identity")
         members = [by_id[i] for i in ids]
-        result.people[person] = (_display_name(members), _is_bot(members, nodes, patterns, marks))
+        reason = _bot_reason(members, nodes, patterns, marks)
+        result.people[person] = (_display_name(members), reason is not None)
+        if reason:
+            result.bot_reasons[person] = reason
         result.person_keys[person] = set(nodes)
     return result
 
@@ -218,14 +220,14 @@ def _display_name(members: list[Identity]) -> str:
     return members[0].identity_id
 
 
-def _is_bot(members: list[Identity], nodes: list[str], patterns: list[str], marks: dict[str, bool]) -> bool:
+def _bot_reason(members: list[Identity], nodes: list[str], patterns: list[str],
+                marks: dict[str, bool]) -> str | None:
+    """Why this person is a bot (a mark from a file, else the first matching pattern), or None."""
     for node in sorted(nodes):
         if node in marks:
-            return marks[node]
+            return f"marked as a bot for {node[2:]}" if marks[node] else None
     for m in members:
-        values = [(v or "").strip().lower() for v in (m.name, m.email, m.username)]
-        if any(v.endswith("[bot]") or v in BUILTIN_BOT_NAMES for v in values if v):
-            return True
-        if any(fnmatch.fnmatchcase(v, p) for v in values if v for p in patterns):
-            return True
-    return False
+        found = matching_pattern((m.name, m.email, m.username), [*DEFAULT_BOT_PATTERNS, *patterns])
+        if found:
+            return found
+    return None

@@ -103,9 +103,20 @@ def store_imported(con: duckdb.DuckDBPyConnection, imported: Imported, *, rank: 
         "origin": [origin] * len(imported.bot_marks)},
         schema={"key": pl.String, "is_bot": pl.Boolean, "origin": pl.String}))
     con.execute(
-        "INSERT OR REPLACE INTO affiliation_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT OR REPLACE INTO affiliation_files (origin, path, format, rank, imported_at, periods, domains, "
+        "links, data_until) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [origin, path, imported.format, rank, datetime.now(timezone.utc), len(periods),
-         domains.height, len(links)])
+         domains.height, len(links), data_until(imported)])
+
+
+def data_until(imported: Imported):
+    """The day a snapshot file stops knowing about employers: for Stackalytics' default_data.json
+    (unmaintained since 2021) its newest end date.  After that day an open-ended period from it
+    is a guess and a newer mapped email domain wins (schema 0012).  Files a community maintains
+    itself (gitdm, CSV, overrides) are taken as current: None."""
+    if imported.format != "stackalytics":
+        return None
+    return max((p.valid_to for p in imported.periods if p.valid_to is not None), default=None)
 
 
 def overrides_path(settings) -> Path | None:
@@ -125,7 +136,7 @@ def _record_problem(con, origin: str, location: str, error: str | None) -> None:
 def refresh_inputs(con: duckdb.DuckDBPyConnection, settings) -> list[str]:
     """Re-import what the settings name; return one line per file that failed."""
     con.execute("INSERT OR REPLACE INTO attribution_settings VALUES ('unknown_org', ?)",
-                [settings.raw.get("unknown_org") or "Independent"])
+                [settings.raw.get("unknown_org") or ""])   # "": "<domain> (unmapped)"
     con.execute("DELETE FROM attribution_settings WHERE key LIKE 'governance.%'")
     for key, value in settings.section("governance").items():
         con.execute("INSERT OR REPLACE INTO attribution_settings VALUES (?, ?)", [f"governance.{key}", str(value)])
@@ -248,9 +259,10 @@ def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
     _insert(con, "people", pl.DataFrame({
         "person_id": list(people.people), "display_name": [n for n, _ in people.people.values()],
         "is_bot": [b for _, b in people.people.values()],
-        "fallback_domain": [people.fallback_domains.get(p) for p in people.people]},
+        "fallback_domain": [people.fallback_domains.get(p) for p in people.people],
+        "bot_reason": [people.bot_reasons.get(p) for p in people.people]},
         schema={"person_id": pl.String, "display_name": pl.String, "is_bot": pl.Boolean,
-                "fallback_domain": pl.String}))
+                "fallback_domain": pl.String, "bot_reason": pl.String}))
     keys = [(person, key) for person, nodes in people.person_keys.items() for key in nodes]
     _write_affiliations(con, pl.DataFrame({"person_id": [p for p, _ in keys], "key": [k for _, k in keys]},
                                           schema={"person_id": pl.String, "key": pl.String}))

@@ -77,27 +77,50 @@ def register_source(con: duckdb.DuckDBPyConnection, source_id: str, kind: str, l
     )
 
 
+def register_sources(con: duckdb.DuckDBPyConnection, sources: pl.DataFrame) -> None:
+    """:func:`register_source` for many sources in one statement (``source_id, kind, location``)."""
+    if sources.height == 0:
+        return
+    con.register("_hd_sources", sources.select("source_id", "kind", "location").to_arrow())
+    try:
+        con.execute(
+            "INSERT INTO sources (source_id, kind, location) SELECT source_id, kind, location FROM _hd_sources "
+            "ON CONFLICT (source_id) DO UPDATE SET kind = excluded.kind, location = excluded.location")
+    finally:
+        con.unregister("_hd_sources")
+
+
+def finish_sources(con: duckdb.DuckDBPyConnection, outcomes: pl.DataFrame) -> None:
+    """:func:`finish_source` for many sources in one statement (``source_id, error, rows``)."""
+    if outcomes.height == 0:
+        return
+    now = datetime.now(timezone.utc)
+    con.register("_hd_outcomes", outcomes.select("source_id", "error", "rows").to_arrow())
+    try:
+        con.execute(
+            "UPDATE sources SET last_run_at = ?, last_error = o.error, last_run_rows = o.rows, "
+            "last_ok_at = CASE WHEN o.error IS NULL THEN ? ELSE sources.last_ok_at END "
+            "FROM _hd_outcomes o WHERE sources.source_id = o.source_id", [now, now])
+    finally:
+        con.unregister("_hd_outcomes")
+
+
 def get_cursor(con: duckdb.DuckDBPyConnection, source_id: str) -> str | None:
     row = con.execute("SELECT cursor FROM sources WHERE source_id = ?", [source_id]).fetchone()
     return row[0] if row else None
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, source_id: str, batch) -> int:
-    """Load one :class:`collectors.base.Batch` in one transaction; return rows written."""
+def load_batch(con: duckdb.DuckDBPyConnection, source_id: str, batch, *, own_transaction: bool = True) -> int:
+    """Load one :class:`collectors.base.Batch` in one transaction; return rows written.
+
+    ``own_transaction=False`` when the caller already holds a transaction spanning
+    several batches (a git source is loaded all or nothing, see healthdash.collect).
+    """
+    if not own_transaction:
+        return _load_batch(con, source_id, batch)
     con.execute("BEGIN TRANSACTION")
     try:
-        for table, filters in batch.replace.items():
-            delete_where(con, table, filters)
-        written = sum(upsert(con, table, frame) for table, frame in batch.frames.items())
-        # A batch that replaces rows starts a re-scan: until a later batch sets the
-        # cursor, the source has none, so a re-scan that fails half-way is redone
-        # in full next time instead of leaving a partial history behind a cursor.
-        restart = bool(batch.replace) and batch.cursor is None
-        con.execute(
-            "UPDATE sources SET rows_loaded = rows_loaded + ?, "
-            "cursor = CASE WHEN ? THEN NULL ELSE coalesce(?, cursor) END WHERE source_id = ?",
-            [written, restart, batch.cursor, source_id],
-        )
+        written = _load_batch(con, source_id, batch)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -105,13 +128,30 @@ def load_batch(con: duckdb.DuckDBPyConnection, source_id: str, batch) -> int:
     return written
 
 
-def finish_source(con: duckdb.DuckDBPyConnection, source_id: str, error: str | None) -> None:
-    """Record the outcome of one source's run (error text or success)."""
+def _load_batch(con: duckdb.DuckDBPyConnection, source_id: str, batch) -> int:
+    for table, filters in batch.replace.items():
+        delete_where(con, table, filters)
+    written = sum(upsert(con, table, frame) for table, frame in batch.frames.items())
+    # A batch that replaces rows starts a re-scan: until a later batch sets the
+    # cursor, the source has none, so a re-scan that fails half-way is redone
+    # in full next time instead of leaving a partial history behind a cursor.
+    restart = bool(batch.replace) and batch.cursor is None
+    con.execute(
+        "UPDATE sources SET rows_loaded = rows_loaded + ?, "
+        "cursor = CASE WHEN ? THEN NULL ELSE coalesce(?, cursor) END WHERE source_id = ?",
+        [written, restart, batch.cursor, source_id],
+    )
+    return written
+
+
+def finish_source(con: duckdb.DuckDBPyConnection, source_id: str, error: str | None,
+                  rows: int | None = None) -> None:
+    """Record the outcome of one source's run (error text or success, rows it wrote)."""
     now = datetime.now(timezone.utc)
     con.execute(
-        "UPDATE sources SET last_run_at = ?, last_error = ?, "
+        "UPDATE sources SET last_run_at = ?, last_error = ?, last_run_rows = ?, "
         "last_ok_at = CASE WHEN ? IS NULL THEN ? ELSE last_ok_at END WHERE source_id = ?",
-        [now, error, error, now, source_id],
+        [now, error, rows, error, now, source_id],
     )
 
 
