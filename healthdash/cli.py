@@ -248,19 +248,30 @@ def init(
     projects_yaml: Path = typer.Argument(..., help="Governance projects.yaml (teams -> deliverables -> repos)."),
     series_status: Optional[Path] = typer.Option(None, "--series", help="Release series_status.yaml for release cycles."),
     repo_template: Optional[str] = typer.Option(None, "--repos", help="Where repositories live: a URL or path "
-                                                "template with {repo}, e.g. /srv/git/{repo}."),
+                                                "template; {name} is the repository name without its namespace "
+                                                "(swift), {repo} the full name (openstack/swift)."),
+    affiliations: List[Path] = typer.Option(None, "--affiliations", help="Affiliation files (Stackalytics "
+                                            "default_data.json, gitdm files, CSV email,org,start,end); repeat "
+                                            "the option for several, earlier ones win."),
+    teams: List[str] = typer.Option(None, "--team", help="Only this team's repositories (repeat for several)."),
+    only_existing: bool = typer.Option(False, "--only-existing", help="Only repositories whose --repos path "
+                                       "exists on this machine."),
+    add_repos: List[str] = typer.Option(None, "--add-repo", help="A repository no deliverable lists, e.g. "
+                                        "openstack/governance or 'openstack/governance=Technical Committee'."),
     out: Path = typer.Option(Path("healthdash.toml"), "--out", "-o", help="Settings file to write."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
 ) -> None:
-    """Write a healthdash.toml from the community's governance files."""
+    """Write a healthdash.toml from the community's governance (and affiliation) files."""
     from collectors.base import CollectorError
     from healthdash.init_config import write_settings
 
     try:
-        written = write_settings(out, projects_yaml, series_status, repo_template=repo_template, force=force)
+        written, count = write_settings(out, projects_yaml, series_status, repo_template=repo_template, force=force,
+                                        affiliations=list(affiliations or []), teams=list(teams or []),
+                                        only_existing=only_existing, extra_repos=list(add_repos or []))
     except CollectorError as err:
         raise HealthdashError(str(err), title="cannot read governance file") from err
-    console.print(f"wrote {written}")
+    console.print(f"wrote {written} ({count:,} {'repository' if count == 1 else 'repositories'})")
 
 
 def _register_subcommands() -> None:

@@ -51,7 +51,7 @@ SCORECARD_DEFAULTS: dict[str, float] = {
 #: array of tables.  ``dict`` alone means "free mapping of str -> str".
 SCHEMA: dict[str, Any] = {
     "warehouse": str,
-    "unknown_org": str,                    # name for unmatched domains (default "Independent")
+    "unknown_org": str,                    # one name for unmapped domains (default "<domain> (unmapped)")
     "teams": [{
         "name": str, "description": str,
         "projects": [{"name": str, "repos": list}],

@@ -77,3 +77,63 @@ def test_init_from_the_real_governance_files(tmp_path):
     again = subprocess.run([sys.executable, "-m", "healthdash.cli", "init", str(SHARED / "projects.yaml"),
                             "-o", str(out)], capture_output=True, text=True)
     assert again.returncode == 1 and "already exists" in again.stderr
+
+
+SMALL = """
+swift:
+  deliverables:
+    swift: {repos: [openstack/swift]}
+    python-swiftclient: {repos: [openstack/python-swiftclient]}
+oslo:
+  deliverables:
+    oslo.i18n: {repos: [openstack/oslo.i18n]}
+"""
+
+
+def _init(tmp_path, *args):
+    projects = tmp_path / "projects.yaml"
+    projects.write_text(SMALL)
+    return subprocess.run([sys.executable, "-m", "healthdash.cli", "init", str(projects), *args],
+                          capture_output=True, text=True, cwd=tmp_path)
+
+
+def test_init_templates_name_and_repo(tmp_path):
+    out = _init(tmp_path, "--repos", "/srv/git/{name}", "-o", "a.toml")
+    assert out.returncode == 0, out.stderr
+    assert load_settings(tmp_path / "a.toml").repos["openstack/swift"].path == "/srv/git/swift"
+    out = _init(tmp_path, "--repos", "https://git.example.org/{repo}.git", "-o", "b.toml")
+    assert load_settings(tmp_path / "b.toml").repos["openstack/swift"].url == "https://git.example.org/openstack/swift.git"
+
+
+def test_init_subsets_extra_repos_and_affiliations(tmp_path):
+    (tmp_path / "git" / "swift").mkdir(parents=True)
+    (tmp_path / "git" / "oslo.i18n").mkdir(parents=True)
+    (tmp_path / "aff").mkdir()
+    (tmp_path / "aff" / "sponsors.csv").write_text("email,org,start,end\n")
+    out = _init(tmp_path, "--repos", str(tmp_path / "git" / "{name}"), "--only-existing", "--team", "swift",
+                "--add-repo", "openstack/governance=Technical Committee", "--affiliations", "aff/sponsors.csv",
+                "-o", "c.toml")
+    assert out.returncode == 0, out.stderr
+    assert "(1 repository)" in out.stderr
+    settings = load_settings(tmp_path / "c.toml")
+    # swift exists locally, python-swiftclient does not, oslo.i18n and governance are other teams
+    assert list(settings.repos) == ["openstack/swift"]
+    assert settings.section("affiliations")["files"] == ["aff/sponsors.csv"]
+    out = _init(tmp_path, "--add-repo", "openstack/governance=Technical Committee", "--team", "Technical Committee",
+                "-o", "d.toml")
+    assert out.returncode == 0, out.stderr
+    settings = load_settings(tmp_path / "d.toml")
+    assert list(settings.repos) == ["openstack/governance"]
+    assert settings.repos["openstack/governance"].team == "Technical Committee"
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--team", "nova"], "--team 'nova' is not a team"),
+    (["--only-existing"], "--only-existing needs --repos"),
+    (["--repos", "/nowhere/{name}", "--only-existing"], "no repository of"),
+    (["--affiliations", "missing.json"], "affiliation file missing.json does not exist"),
+])
+def test_init_bad_options_are_one_line(tmp_path, args, fragment):
+    out = _init(tmp_path, *args, "-o", "e.toml")
+    assert out.returncode == 1 and fragment in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "e.toml").exists()

@@ -75,6 +75,10 @@ def chart_frame(context: DashboardContext, name: str, search: str | None):
 def chart_view(context: DashboardContext, name: str, search: str | None):
     """The body of a chart card: a graph, a table, or a friendly message."""
     try:
+        chart = registry.load_all().get(name)
+        missing = registry.missing_input(chart.needs, context.warehouse.has_rows) if chart else None
+        if missing:
+            return panel("No data", missing[0].upper() + missing[1:] + ".", kind="empty")
         chart, filters, df = chart_frame(context, name, search)
         present = is_present(filters)
         if chart.figure is None:
@@ -125,6 +129,10 @@ def kpi_view(context: DashboardContext, page: str, search: str | None):
     frames: dict[Any, Any] = {}
     cards = []
     for kpi in registry.kpis_for_page(page):
+        missing = _kpi_missing(context, kpi)
+        if missing:     # "no data", never a 0 or 0% computed from nothing
+            cards.append(kpi_card(kpi, None, missing))
+            continue
         if kpi.metric not in frames:
             frames[kpi.metric] = _kpi_frame(context, kpi, filters)
         df = frames[kpi.metric]
@@ -135,6 +143,13 @@ def kpi_view(context: DashboardContext, page: str, search: str | None):
         note = df[kpi.text_column][0] if kpi.text_column and df.height else None
         cards.append(kpi_card(kpi, value, note))
     return cards
+
+
+def _kpi_missing(context: DashboardContext, kpi) -> str | None:
+    try:
+        return registry.missing_input(kpi.needs, context.warehouse.has_rows)
+    except HealthdashError:
+        return None     # no warehouse: the page's banner says so
 
 
 def _kpi_frame(context: DashboardContext, kpi, filters: Filters):
@@ -223,9 +238,36 @@ def status_view(context: DashboardContext, pathname: str | None, search: str | N
         unknown = unknown_names(context, filters)
         if unknown:
             return panel("Some filters match nothing in this warehouse", unknown, kind="warn")
+        incomplete = incomplete_sources(context)
+        if incomplete:
+            return panel("Some sources are incomplete", incomplete, kind="warn")
     except HealthdashError as err:
         return panel(err.title if err.title != "warehouse error" else "No data yet", err.message, kind="empty")
     return None
+
+
+#: Kinds whose failed runs keep the pages they completed (git and affiliation files are all or nothing).
+_PARTIAL_KINDS_SQL = """
+SELECT source_id, kind FROM sources
+WHERE last_error IS NOT NULL AND rows_loaded > 0 AND kind NOT IN ('git', 'affiliation')
+ORDER BY source_id
+"""
+
+
+def incomplete_sources(context: DashboardContext) -> str:
+    """A sentence naming HTTP sources whose last run failed after loading pages ('' if none).
+
+    Such a source keeps the pages it completed (the next run resumes from them), so
+    until a run of it finishes, the numbers built from it may miss items.
+    """
+    rows = context.warehouse.query(_PARTIAL_KINDS_SQL)
+    if rows.is_empty():
+        return ""
+    names = rows["source_id"].to_list()
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return (f"The last run of {shown} failed part-way: the numbers built from "
+            f"{'it' if len(names) == 1 else 'them'} keep the pages collected so far and may miss items until "
+            "a run finishes (`healthdash collect`; the Data page shows the error).")
 
 
 def unknown_names(context: DashboardContext, filters: Filters) -> str:

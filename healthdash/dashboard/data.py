@@ -45,6 +45,7 @@ class Warehouse:
         self._stamp: tuple[int, int, int] | None = None
         self._frames: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
         self._end: tuple[tuple[int, int, int], date | None] | None = None
+        self._filled: tuple[tuple[int, int, int], dict[str, bool]] | None = None
 
     # -- connection ---------------------------------------------------------------
     def _current_stamp(self) -> tuple[int, int, int]:
@@ -141,6 +142,22 @@ class Warehouse:
         with self._lock:
             self._end = (stamp, value)
         return value
+
+    def has_rows(self, table: str) -> bool:
+        """True when ``table`` holds any row (memoised per file version): a chart's inputs were collected."""
+        _, stamp = self._connection()
+        with self._lock:
+            if self._filled is None or self._filled[0] != stamp:
+                self._filled = (stamp, {})
+            known = self._filled[1].get(table)
+        if known is None:
+            with self.cursor() as cur:
+                exists = cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                                     [table]).fetchone()[0]
+                known = bool(exists) and cur.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")').fetchone()[0]
+            with self._lock:
+                self._filled[1][table] = known
+        return known
 
     def is_empty(self) -> bool:
         """True when nothing has been collected (no contribution of any kind)."""

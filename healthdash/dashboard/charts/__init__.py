@@ -31,6 +31,7 @@ class Chart:
     description: str = ""          # one sentence: what it shows and how it is computed
     empty_message: str = "No data for these filters."
     width: int = 12                # grid columns out of 12
+    needs: tuple[str, ...] = ()    # warehouse tables its inputs come from (see NEEDS_SOURCES)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,28 @@ class Kpi:
     order: int = 100
     description: str = ""
     text_column: str | None = None
+    needs: tuple[str, ...] = ()    # warehouse tables its inputs come from (see NEEDS_SOURCES)
+
+
+#: Input tables -> the sources that fill them.  A chart or KPI whose ``needs`` table is empty shows
+#: "no data — configure a … source" instead of a 0 or 0% computed from nothing.
+NEEDS_SOURCES = {
+    "commits": "git",
+    "changes": "gerrit or github",
+    "review_votes": "gerrit or github",
+    "bugs": "launchpad or github_issues",
+    "coverage_reports": "coverage",
+    "advisories": "advisories",
+    "repo_checks": "repo_checks",
+}
+
+
+def missing_input(needs: tuple[str, ...], has_rows) -> str | None:
+    """The "no data" sentence for the first needed table without rows (``has_rows(table)``), else None."""
+    for table in needs:
+        if not has_rows(table):
+            return f"no data — configure a {NEEDS_SOURCES.get(table, table)} source"
+    return None
 
 
 CHARTS: dict[str, Chart] = {}
@@ -66,6 +89,7 @@ AREA_MODULES = [
     "healthdash.dashboard.charts.bugs",
     "healthdash.dashboard.charts.strategic",
     "healthdash.dashboard.charts.scorecard",
+    "healthdash.dashboard.charts.attribution",
 ]
 
 

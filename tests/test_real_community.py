@@ -1,0 +1,195 @@
+"""OpenStack end to end (issue 9, item 9): real histories, real governance and affiliation files.
+
+The two real repositories (../shared/data/openstack/repos/*.bundle) are cloned,
+configured only through ``healthdash init`` from the real projects.yaml,
+series_status.yaml and Stackalytics default_data.json, collected with the real
+CLI, and the warehouse's organisations per year, bots and independents are
+compared with figures this test computes by itself from ``git log`` and the
+JSON file, following the documented rules (README "Affiliation data"):
+
+1. a person period from the file (end_date exclusive, sorted, ``*independent``
+   after a last end date) — except that after the file's last dated change
+   (its newest end_date) an open-ended period yields to the commit's own email
+   domain when that domain maps to another company;
+2. a public mail provider -> Independent;
+3. the companies' email domains, longest suffix first;
+4. otherwise "<domain> (unmapped)".
+A person is every address ``.mailmap`` or a Stackalytics user ties together.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from healthdash.identity.bots import DEFAULT_BOT_PATTERNS, matching_pattern
+from healthdash.warehouse.identity_load import PUBLIC_MAIL_DOMAINS
+from tests.conftest import SHARED_DATA, needs_shared
+
+pytestmark = needs_shared
+OPENSTACK = SHARED_DATA / "openstack"
+INDEPENDENT_NAMES = {"*independent", "independent", "self", "self employed", "unaffiliated", "individual", "n/a"}
+
+
+def _end(value):
+    return datetime.strptime(value, "%Y-%b-%d").date() if value else None
+
+
+def stackalytics():
+    """(email -> user index, users' periods, domain -> company, data_until) straight from the JSON."""
+    data = json.loads((OPENSTACK / "stackalytics-default_data.json").read_text("utf-8"))
+    aliases = {}
+    domains = {}
+    for company in data["companies"]:
+        name = company["company_name"]
+        for alias in company.get("aliases") or []:
+            aliases[alias.strip().lower()] = name
+        if name != "*independent":
+            for domain in company.get("domains") or []:
+                if domain.strip():
+                    domains.setdefault(domain.strip().lower(), name)
+    by_email, periods, ends = {}, [], []
+    for index, user in enumerate(data["users"]):
+        for email in user["emails"]:
+            by_email.setdefault(email.strip().lower(), index)
+        entries = sorted(((c["company_name"], _end(c.get("end_date"))) for c in user.get("companies") or []),
+                         key=lambda e: (e[1] is None, e[1] or date.min))
+        chain, start = [], date(1970, 1, 1)
+        for org, until in entries:
+            if until is not None and until <= start:
+                continue
+            chain.append((org, start, until))
+            if until is None:
+                break
+            start = until
+        if chain and chain[-1][2] is not None:
+            chain.append(("*independent", chain[-1][2], None))
+        periods.append([(_org(o, aliases), s, e) for o, s, e in chain])
+        ends += [e for _, _, e in chain if e]
+    return by_email, periods, domains, max(ends)
+
+
+def _org(name: str, aliases: dict[str, str]) -> str:
+    name = " ".join(name.split())
+    canonical = aliases.get(name.lower(), name)
+    return "Independent" if canonical.lower() in INDEPENDENT_NAMES else canonical
+
+
+def _suffix_lookup(domain: str, table) -> str | None:
+    parts = domain.split(".")
+    for k in range(len(parts)):
+        if ".".join(parts[k:]) in table:
+            return table if isinstance(table, set) else table[".".join(parts[k:])]
+    return None
+
+
+def expected_commits(clone: Path, facts):
+    """(year, org) -> non-merge commits by humans, and bot commits, computed from git log and the JSON."""
+    by_email, periods, domains, until = facts
+    public = set(PUBLIC_MAIL_DOMAINS)
+    out = subprocess.run(["git", "-C", str(clone), "log", "--no-merges", "--format=%an%x00%ae%x00%aE%x00%aI"],
+                         capture_output=True, text=True, check=True).stdout
+    per_year, bots = Counter(), 0
+    mailmap_groups = defaultdict(set)
+    rows = [line.split("\0") for line in out.splitlines()]
+    for _, raw, mapped, _ in rows:
+        mailmap_groups[mapped.lower()].add(raw.lower())
+    for name, raw, mapped, when in rows:
+        if matching_pattern((name, raw), DEFAULT_BOT_PATTERNS):
+            bots += 1
+            continue
+        day = datetime.fromisoformat(when).astimezone().date() if False else _utc_day(when)
+        emails = {raw.lower(), mapped.lower()} | mailmap_groups[mapped.lower()]
+        users = {by_email[e] for e in emails if e in by_email}
+        domain = raw.lower().rsplit("@", 1)[-1]
+        mapped_org = None if _suffix_lookup(domain, public) else _suffix_lookup(domain, domains)
+        org = None
+        for user in sorted(users)[:1]:
+            for company, start, end in periods[user]:
+                if start <= day and (end is None or day < end):
+                    stale = end is None and day > until and mapped_org is not None and mapped_org != company
+                    org = None if stale else company
+        if org is None:
+            if _suffix_lookup(domain, public):
+                org = "Independent"
+            elif mapped_org:
+                org = mapped_org
+            else:
+                org = f"{domain} (unmapped)"
+        per_year[(day.year, org)] += 1
+    return per_year, bots
+
+
+def _utc_day(stamp: str) -> date:
+    from datetime import timezone
+    return datetime.fromisoformat(stamp).astimezone(timezone.utc).date()
+
+
+@pytest.fixture(scope="module")
+def community(openstack_clones, tmp_path_factory):
+    root = tmp_path_factory.mktemp("real")
+    config = root / "healthdash.toml"
+    template = str(next(iter(openstack_clones.values())).parent) + "/{name}"
+    init = subprocess.run([sys.executable, "-m", "healthdash.cli", "init", str(OPENSTACK / "projects.yaml"),
+                           "--series", str(OPENSTACK / "series_status.yaml"),
+                           "--affiliations", str(OPENSTACK / "stackalytics-default_data.json"),
+                           "--repos", template, "--only-existing", "-o", str(config)],
+                          capture_output=True, text=True)
+    assert init.returncode == 0, init.stderr
+    collect = subprocess.run([sys.executable, "-m", "healthdash.cli", "collect", "--config", str(config)],
+                             capture_output=True, text=True)
+    assert collect.returncode == 0, collect.stderr
+    return config, root / "data" / "healthdash.duckdb", openstack_clones
+
+
+def _query(path: Path, sql: str, params=None):
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def test_init_configured_exactly_the_two_local_repositories(community):
+    config, _, clones = community
+    text = config.read_text()
+    assert '[repos."openstack/python-swiftclient"]' in text and '[repos."openstack/oslo.i18n"]' in text
+    assert text.count("[repos.") == 2
+    assert "stackalytics-default_data.json" in text
+
+
+@pytest.mark.parametrize("repo", ["python-swiftclient", "oslo.i18n"])
+def test_organisations_per_year_equal_an_independent_computation(community, repo):
+    _, warehouse, clones = community
+    expected, expected_bots = expected_commits(clones[repo], stackalytics())
+    got = Counter({(int(y), org): n for y, org, n in _query(warehouse, (
+        "SELECT year(ts), org, count(*) FROM contribution_facts WHERE kind = 'commit' AND repo = ? "
+        "AND NOT is_bot GROUP BY ALL"), [f"openstack/{repo}"])})
+    bots = _query(warehouse, "SELECT count(*) FROM contribution_facts WHERE kind = 'commit' AND repo = ? "
+                             "AND is_bot", [f"openstack/{repo}"])[0][0]
+    assert bots == expected_bots > 0
+    diff = {k: (got[k], expected[k]) for k in set(got) | set(expected) if got[k] != expected[k]}
+    assert diff == {}
+    # top organisations per year, and independents, say the same thing
+    for year in sorted({y for y, _ in expected}):
+        top = sorted(((n, o) for (y, o), n in expected.items() if y == year), reverse=True)[:3]
+        assert sorted(((n, o) for (y, o), n in got.items() if y == year), reverse=True)[:3] == top
+    assert sum(n for (_, o), n in got.items() if o == "Independent") == \
+        sum(n for (_, o), n in expected.items() if o == "Independent")
+
+
+def test_swiftclient_has_believable_organisations(community):
+    _, warehouse, _ = community
+    rows = _query(warehouse, "SELECT org, count(*) AS n FROM contribution_facts WHERE kind = 'commit' "
+                             "AND repo = 'openstack/python-swiftclient' AND NOT is_bot GROUP BY org ORDER BY n DESC")
+    orgs = [org for org, _ in rows[:8]]
+    assert {"Red Hat", "SwiftStack", "Rackspace"} <= set(orgs)
+    independent = sum(n for org, n in rows if org == "Independent") / sum(n for _, n in rows)
+    assert independent < 0.3
