@@ -11,24 +11,9 @@ import polars as pl
 
 from healthdash.dashboard import callbacks as cb
 from healthdash.dashboard import charts as registry
-from healthdash.dashboard.data import Warehouse
-from healthdash.settings import Settings
 from healthdash.warehouse import load, writer
 from tests.conftest import PARTICIPATION_FIXTURE, build_warehouse
-
-
-def _context(path) -> cb.DashboardContext:
-    return cb.DashboardContext(Settings(path=None, warehouse=path), Warehouse(path))
-
-
-def _text(component) -> str:
-    if component is None:
-        return ""
-    if isinstance(component, (str, int, float)):
-        return str(component)
-    if isinstance(component, (list, tuple)):
-        return " ".join(_text(c) for c in component)
-    return _text(getattr(component, "children", None))
+from tests.test_dashboard import _context, _text
 
 
 def _card(cards, name):
