@@ -27,7 +27,7 @@ def test_review_kpis_say_no_data_without_a_review_source_and_count_with_one(tmp_
     card = _text(_card(cb.kpi_view(context, "security", ""), "security-review-coverage"))
     assert "no data — configure a gerrit or github source" in card and "0%" not in card
     chart = _text(cb.chart_view(context, "review-coverage", ""))
-    assert "No data" in chart and "configure a gerrit or github source" in chart
+    assert "No data" in chart and "Configure a gerrit or github source to see this chart." in chart
     # coverage and bug KPIs too: their inputs were never collected
     assert "configure a coverage source" in _text(_card(cb.kpi_view(context, "quality", ""), "quality-line-coverage"))
     assert "configure a launchpad or github_issues source" in _text(

@@ -78,7 +78,7 @@ def chart_view(context: DashboardContext, name: str, search: str | None):
         chart = registry.load_all().get(name)
         missing = registry.missing_input(chart.needs, context.warehouse.has_rows) if chart else None
         if missing:
-            return panel("No data", missing[0].upper() + missing[1:] + ".", kind="empty")
+            return panel("No data", "C" + missing.split(" — c", 1)[1] + " to see this chart.", kind="empty")
         chart, filters, df = chart_frame(context, name, search)
         present = is_present(filters)
         if chart.figure is None:

@@ -19,7 +19,7 @@ _SOURCES_SQL = """
 SELECT kind, source_id AS source, location,
        strftime(last_run_at, '%Y-%m-%d %H:%M UTC') AS last_run,
        strftime(last_ok_at, '%Y-%m-%d %H:%M UTC') AS last_ok,
-       rows_loaded AS rows, coalesce(last_error, '') AS last_error
+       coalesce(last_run_rows, 0) AS rows_written_by_last_run, coalesce(last_error, '') AS last_error
 FROM sources ORDER BY kind, source_id
 """
 

@@ -58,13 +58,13 @@ class Kpi:
 #: Input tables -> the sources that fill them.  A chart or KPI whose ``needs`` table is empty shows
 #: "no data — configure a … source" instead of a 0 or 0% computed from nothing.
 NEEDS_SOURCES = {
-    "commits": "git",
-    "changes": "gerrit or github",
-    "review_votes": "gerrit or github",
-    "bugs": "launchpad or github_issues",
-    "coverage_reports": "coverage",
-    "advisories": "advisories",
-    "repo_checks": "repo_checks",
+    "commits": "a git source",
+    "changes": "a gerrit or github source",
+    "review_votes": "a gerrit or github source",
+    "bugs": "a launchpad or github_issues source",
+    "coverage_reports": "a coverage source",
+    "advisories": "an advisories source",
+    "repo_checks": "a repo_checks source",
 }
 
 
@@ -72,7 +72,7 @@ def missing_input(needs: tuple[str, ...], has_rows) -> str | None:
     """The "no data" sentence for the first needed table without rows (``has_rows(table)``), else None."""
     for table in needs:
         if not has_rows(table):
-            return f"no data — configure a {NEEDS_SOURCES.get(table, table)} source"
+            return f"no data — configure {NEEDS_SOURCES.get(table, f'a source filling {table}')}"
     return None
 
 
