@@ -106,8 +106,8 @@ def finish_sources(con: duckdb.DuckDBPyConnection, outcomes: pl.DataFrame) -> No
 
 
 def get_cursor(con: duckdb.DuckDBPyConnection, source_id: str) -> str | None:
-    row = con.execute("SELECT cursor FROM sources WHERE source_id = ?", [source_id]).fetchone()
-    return row[0] if row else None
+    rows = con.execute("SELECT cursor FROM sources WHERE source_id = ?", [source_id]).fetchall()
+    return rows[0][0] if rows else None
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, source_id: str, batch, *, own_transaction: bool = True) -> int:
