@@ -13,7 +13,7 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Column, Table
 
 from healthdash.errors import HealthdashError
 
@@ -175,8 +175,8 @@ def status(
     out.print(attribution_line(shares), markup=False, highlight=False, soft_wrap=True)
     out.print(f"warehouse {settings.warehouse} (schema version {version})", markup=False, highlight=False)
     if len(rows) <= 40 or show_all:
-        table = Table("source", "kind", "last run", "last ok", "rows written by last run", "last error",
-                      title="Sources")
+        table = Table(Column("source", overflow="fold"), "kind", "last run", "last ok",   # full names, wrapped
+                      "rows written by last run", Column("last error", overflow="fold"), title="Sources")
         for row in rows:
             table.add_row(row.source_id, row.kind, _when(row.last_run_at), _when(row.last_ok_at),
                           f"{row.rows:,}" if row.last_run_at else "", _short(row.error or "", 120))

@@ -1,5 +1,6 @@
 """Identities -> people -> organisations: merge rules, precedence, corrections, conflicts."""
 
+import json
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -181,3 +182,36 @@ window_days = 90
                     ("email:bo@vendor-b.example", "Vendor B", "email domain")]   # override ended 01-04 (exclusive)
     assert failed == [("affiliation:broken.csv", f"{tmp_path / 'broken.csv'}:2: 'not-an-email' is not an email address")]
     assert window == [("90",)]   # [governance] reaches the governance query
+
+
+def test_after_a_stale_files_last_change_a_mapped_newer_email_domain_wins(tmp_path):
+    """Stackalytics' file ends in 2021: its open-ended periods yield to a mapped email domain after
+    the file's newest end_date (here 2021-06-30), never before, and never to a public or unmapped one."""
+    stale = tmp_path / "default_data.json"
+    stale.write_text(json.dumps({
+        "companies": [{"company_name": "Vendor A", "domains": ["vendor-a.example"]},
+                      {"company_name": "Vendor B", "domains": ["vendor-b.example"]}],
+        "users": [{"user_name": "Ada", "emails": ["ada@vendor-a.example", "ada@vendor-b.example",
+                                                  "ada@gmail.com", "ada@startup.example"],
+                   "companies": [{"company_name": "Vendor A", "end_date": None}]},
+                  {"user_name": "Old", "emails": ["old@vendor-a.example"],
+                   "companies": [{"company_name": "Vendor A", "end_date": "2021-Jun-30"}]}]}))
+    path = tmp_path / "w.duckdb"
+    rows = [("ada@vendor-b.example", "Ada", "2021-01-01"),   # 0 before the file's last change: the period
+            ("ada@vendor-b.example", "Ada", "2023-01-01"),   # 1 after it, domain maps elsewhere: Vendor B
+            ("ada@gmail.com", "Ada", "2023-01-01"),          # 2 public mail is no evidence: the period
+            ("ada@vendor-a.example", "Ada", "2023-01-01"),   # 3 same organisation either way
+            ("ada@startup.example", "Ada", "2023-01-01")]    # 4 unmapped domain is no evidence: the period
+    with writer(path) as con:
+        _seed_commits(con, rows)
+        store_imported(con, read_file(stale), rank=1)
+        rebuild_people(con)
+    got = _attributions(path)
+    assert [(org, rule) for _, _, org, rule in got] == [
+        ("Vendor A", "affiliation period"), ("Vendor B", "email domain"), ("Vendor A", "affiliation period"),
+        ("Vendor A", "affiliation period"), ("Vendor A", "affiliation period")]
+    with reader(path) as con:
+        origin = con.execute(f"SELECT org_origin FROM contributions_in({ALL}) WHERE org = 'Vendor B'").fetchall()
+        until = con.execute("SELECT data_until FROM affiliation_files").fetchall()
+    assert until == [(date(2021, 6, 30),)]
+    assert "newer than default_data.json (data until 2021-06-30)" in origin[0][0]

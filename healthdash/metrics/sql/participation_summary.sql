@@ -1,6 +1,7 @@
 -- Headline numbers for the filtered contributions (one row; DESIGN 4):
 -- contributors = distinct people; organisations = distinct organisations other
--- than 'Independent'; top_org = the organisation with most contributions and
+-- than 'Independent' and 'Unknown' (no email: not one organisation; an unmapped
+-- domain "x.example (unmapped)" is one, README "Affiliation data"); top_org = the organisation with most contributions and
 -- top_org_share = its contributions / ALL contributions (independents included
 -- in the denominator); independent_share likewise.
 WITH c AS (
@@ -10,7 +11,7 @@ WITH c AS (
                           $f_bots::BOOLEAN)
 ),
 per_org AS (
-    SELECT org, count(*) AS n FROM c WHERE org <> 'Independent' GROUP BY org
+    SELECT org, count(*) AS n FROM c WHERE org NOT IN ('Independent', 'Unknown') GROUP BY org
 ),
 top AS (
     SELECT org, n FROM per_org ORDER BY n DESC, org LIMIT 1
