@@ -143,9 +143,12 @@ def collect(settings: Settings, specs: list[SourceSpec], *, full: bool = False,
     results = []
     with writer(settings.warehouse) as con:
         sync_reference_tables(con, settings)
-        loader.register_sources(con, pl.DataFrame(   # one statement each, not one per source:
-            {"source_id": [s.source_id for s in specs], "kind": [s.kind for s in specs],   # 600 repos
-             "location": [s.location or "" for s in specs]}, schema={k: pl.String for k in ("source_id", "kind", "location")}))
+        # one statement to register every source and one to record outcomes, not two per source
+        # (600 repositories: ~25 ms each, 15 s in all)
+        loader.register_sources(con, pl.DataFrame(
+            {"source_id": [s.source_id for s in specs], "kind": [s.kind for s in specs],
+             "location": [s.location or "" for s in specs]},
+            schema=dict.fromkeys(("source_id", "kind", "location"), pl.String)))
         try:
             for spec in specs:
                 results.append(_collect_one(con, spec, full=full, since=since, reporter=reporter))

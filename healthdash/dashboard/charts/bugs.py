@@ -80,7 +80,8 @@ def triage_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
 
 
 register(Chart(
-    name="bugs-backlog", needs=("bugs",), title="Bug backlog", page="quality", metric=bugs.backlog,
+    name="bugs-backlog", title="Bug backlog", page="quality", metric=bugs.backlog,
+    needs=("bugs",),
     figure=line_over_time(x="month_end", y="open_bugs", y_title="Open bugs",
                           empty="No bugs for these filters."),
     order=100, width=6,
@@ -89,26 +90,30 @@ register(Chart(
     empty_message="No bugs for these filters.",
 ))
 register(Chart(
-    name="bugs-flow", needs=("bugs",), title="Bugs reported and closed per month", page="quality", metric=bugs.flow,
+    name="bugs-flow", title="Bugs reported and closed per month", page="quality", metric=bugs.flow,
+    needs=("bugs",),
     figure=flow_figure, order=105, width=6,
     description="Monthly inflow (tasks reported) and outflow (tasks closed for any reason) and the net change.",
     empty_message="No bugs reported or closed for these filters.",
 ))
 register(Chart(
-    name="bugs-open-age", needs=("bugs",), title="Open bugs by importance", page="quality", metric=bugs.open_age_by_importance,
+    name="bugs-open-age", title="Open bugs by importance", page="quality", metric=bugs.open_age_by_importance,
+    needs=("bugs",),
     figure=age_by_importance_figure, order=110, width=6,
     description="Open bug tasks at the end of the window by importance, with their median and oldest age in days.",
     empty_message="No open bugs at the end of this window.",
 ))
 register(Chart(
-    name="bugs-time-to-triage", needs=("bugs",), title="Time to triage", page="quality", metric=bugs.time_to_triage,
+    name="bugs-time-to-triage", title="Time to triage", page="quality", metric=bugs.time_to_triage,
+    needs=("bugs",),
     figure=triage_figure, order=115, width=6,
     description=("Median days from report to the first triage decision (the task left New), by month of report; "
                  "how many of that month's reports have been triaged."),
     empty_message="No bugs reported for these filters.",
 ))
 register(Chart(
-    name="bugs-fixed-by-org", needs=("bugs",), title="Bugs fixed by organisation", page="participation", metric=bugs.fixed_by_org,
+    name="bugs-fixed-by-org", title="Bugs fixed by organisation", page="participation", metric=bugs.fixed_by_org,
+    needs=("bugs",),
     figure=bar_top(label="org", value="bugs_fixed", share="share", x_title="Bugs fixed",
                    empty="No fixed bugs for these filters."),
     order=60, width=6,

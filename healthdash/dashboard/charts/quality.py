@@ -155,21 +155,24 @@ def test_share_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
 test_share_figure.__test__ = False         # a figure builder, not a pytest test
 
 register(Chart(
-    name="coverage-by-repo", needs=("coverage_reports",), title="Test coverage per repository", page="quality",
+    name="coverage-by-repo", title="Test coverage per repository", page="quality",
+    needs=("coverage_reports",),
     metric=quality.coverage_by_repo, figure=coverage_by_repo_figure, order=10,
     description=("Line coverage of each repository's latest report in the window (covered / valid lines; "
                  "branches when measured) with its monthly trend; green from 80%, amber from 60%."),
     empty_message=NO_COVERAGE, width=7,
 ))
 register(Chart(
-    name="coverage-by-project", needs=("coverage_reports",), title="Coverage per project", page="quality",
+    name="coverage-by-project", title="Coverage per project", page="quality",
+    needs=("coverage_reports",),
     metric=quality.coverage_latest_by_project, figure=project_coverage_figure, order=20,
     description=("Latest line coverage per project, weighted by lines: the sum of covered lines over the sum "
                  "of valid lines of its repositories' latest reports, not an average of percentages."),
     empty_message=NO_COVERAGE, width=5,
 ))
 register(Chart(
-    name="coverage-trend-by-project", needs=("coverage_reports",), title="Coverage over time per project", page="quality",
+    name="coverage-trend-by-project", title="Coverage over time per project", page="quality",
+    needs=("coverage_reports",),
     metric=quality.coverage_trend_by_project,
     figure=line_over_time(x="month", y="line_coverage", series="project", y_title="Line coverage",
                           percent=True, empty=NO_COVERAGE),
@@ -179,7 +182,8 @@ register(Chart(
     empty_message=NO_COVERAGE, width=12,
 ))
 register(Chart(
-    name="coverage-uncovered-files", needs=("coverage_reports",), title="Files with the most uncovered lines", page="quality",
+    name="coverage-uncovered-files", title="Files with the most uncovered lines", page="quality",
+    needs=("coverage_reports",),
     metric=quality.uncovered_files, figure=uncovered_files_figure, order=40,
     description=(f"The {quality.UNCOVERED_TOP_N} files with the most uncovered lines in the repositories' "
                  "latest reports: where new tests would cover the most code."),

@@ -113,7 +113,8 @@ def open_age_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
 
 
 register(Chart(
-    name="reviews-by-org", needs=("changes",), title="Reviews by organisation", page="participation",
+    name="reviews-by-org", title="Reviews by organisation", page="participation",
+    needs=("changes",),
     metric=reviews.reviews_by_org,
     figure=bar_top(label="org", value="reviews", share="share", x_title="Reviews",
                    empty="No reviews for these filters."),
@@ -124,7 +125,8 @@ register(Chart(
 ))
 
 register(Chart(
-    name="review-activity", needs=("changes",), title="Reviews and core approvals per month", page="participation",
+    name="review-activity", title="Reviews and core approvals per month", page="participation",
+    needs=("changes",),
     metric=reviews.review_activity,
     figure=activity_figure, order=45, width=6,
     description=("Per month: reviews of others' changes, core approvals (+2 / APPROVED), distinct reviewers, "
@@ -133,7 +135,8 @@ register(Chart(
 ))
 
 register(Chart(
-    name="top-reviewers", needs=("changes",), title="Reviewers", page="participation",
+    name="top-reviewers", title="Reviewers", page="participation",
+    needs=("changes",),
     metric=reviews.top_reviewers, figure=None, order=55, width=6,
     description=("The 50 busiest reviewers: reviews of others' changes, of which core approvals, and their "
                  "votes on their own changes (self-votes, counted nowhere else)."),
@@ -141,7 +144,8 @@ register(Chart(
 ))
 
 register(Chart(
-    name="review-latency", needs=("changes",), title="Review latency", page="quality",
+    name="review-latency", title="Review latency", page="quality",
+    needs=("changes",),
     metric=reviews.review_latency, figure=latency_figure, order=60, width=8,
     description=("Hours from a change's creation to its first review (first vote or comment by a person other "
                  "than the owner, not CI or a bot), by month of creation, and to its merge, by month of merge: "
@@ -150,7 +154,8 @@ register(Chart(
 ))
 
 register(Chart(
-    name="open-change-age", needs=("changes",), title="Age of open changes", page="quality",
+    name="open-change-age", title="Age of open changes", page="quality",
+    needs=("changes",),
     metric=reviews.open_change_age, figure=open_age_figure, order=65, width=4,
     description=("Changes open at the end of the window (else today): created by then and not merged or "
                  "abandoned by then, by age.") + OWNER_ORG,
@@ -158,7 +163,8 @@ register(Chart(
 ))
 
 register(Chart(
-    name="ci-health", needs=("changes",), title="CI health", page="quality",
+    name="ci-health", title="CI health", page="quality",
+    needs=("changes",),
     metric=reviews.ci_health, figure=ci_health_figure, order=70, width=8,
     description=("Share of patch sets CI voted Verified −1 (or −2) at least once, by month of CI's first vote, "
                  "and human 'recheck' comments per change merged that month.") + OWNER_ORG,
@@ -166,7 +172,8 @@ register(Chart(
 ))
 
 register(Chart(
-    name="patch-sets", needs=("changes",), title="Patch sets per merged change", page="quality",
+    name="patch-sets", title="Patch sets per merged change", page="quality",
+    needs=("changes",),
     metric=reviews.patch_sets,
     figure=line_over_time(x="month", y="mean_patch_sets", y_title="Mean patch sets",
                           empty="No merged Gerrit changes for these filters."),
@@ -176,7 +183,8 @@ register(Chart(
 ))
 
 register(Chart(
-    name="review-coverage", needs=("changes",), title="Review coverage", page="security",
+    name="review-coverage", title="Review coverage", page="security",
+    needs=("changes",),
     metric=reviews.review_coverage,
     figure=line_over_time(x="month", y="coverage", y_title="Reviewed commits", percent=True,
                           empty="No commits for these filters."),
@@ -192,14 +200,16 @@ register(Chart(
 # --------------------------------------------------------------------------- KPIs (overview cards)
 
 register_kpi(Kpi(
-    name="quality-first-review-hours", needs=("changes",), page="quality", label="Median hours to first review",
+    name="quality-first-review-hours", page="quality", label="Median hours to first review",
+    needs=("changes",),
     metric=reviews.time_to_first_review_overall, column="median_hours", format=",.1f", order=30,
     description=("Median hours from a change's creation to its first vote or comment by a person other than "
                  "its owner (not CI or a bot), over the changes created in the window; by organisation, the owner's "
                  "when the change was created."),
 ))
 register_kpi(Kpi(
-    name="security-review-coverage", needs=("changes",), page="security", label="Reviewed commits",
+    name="security-review-coverage", page="security", label="Reviewed commits",
+    needs=("changes",),
     metric=reviews.review_coverage_overall, column="coverage", format=".0%", order=50,
     description=("Share of the window's non-merge commits that landed through a change approved by someone "
                  "other than the commit's author and the change's owner."),

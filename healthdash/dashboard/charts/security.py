@@ -129,7 +129,8 @@ def hygiene_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
 
 
 register(Chart(
-    name="security-open-by-project", needs=("bugs",), title="Open security bugs by project", page="security",
+    name="security-open-by-project", title="Open security bugs by project", page="security",
+    needs=("bugs",),
     metric=security.open_by_project, figure=open_by_project_figure, order=10, width=4,
     description=("Security bugs (flagged security-related, a Security information type or a configured tag) "
                  "open at the end of the window, per project, with their median and oldest age in days. "
@@ -137,40 +138,46 @@ register(Chart(
     empty_message="No open security bugs for these filters.",
 ))
 register(Chart(
-    name="security-open-public", needs=("bugs",), title="Open public security bugs", page="security",
+    name="security-open-public", title="Open public security bugs", page="security",
+    needs=("bugs",),
     metric=security.open_public_bugs, figure=None, order=20, width=8,
     description=("The open security bugs that are public, oldest first, with their links. Private or "
                  "embargoed bugs never appear here."),
     empty_message="No open public security bugs for these filters.",
 ))
 register(Chart(
-    name="security-time-to-fix", needs=("bugs",), title="Days to fix security bugs", page="security",
+    name="security-time-to-fix", title="Days to fix security bugs", page="security",
+    needs=("bugs",),
     metric=security.time_to_fix, figure=time_to_fix_figure, order=30, width=12,
     description=("Days from report to fix (fix committed, else fix released, else closed as fixed) per quarter "
                  "of the fix: median and 90th percentile, one value per bug."),
     empty_message="No security bugs fixed for these filters.",
 ))
 register(Chart(
-    name="security-advisory-timeline", needs=("advisories",), title="Advisories timeline", page="security",
+    name="security-advisory-timeline", title="Advisories timeline", page="security",
+    needs=("advisories",),
     metric=security.advisory_timeline, figure=advisory_timeline_figure, order=40, width=8,
     description=("Published advisories per affected project; marker size grows with the number of CVEs. "
                  "Days from report = publication minus the creation of the earliest linked bug."),
     empty_message="No advisories for these filters.",
 ))
 register(Chart(
-    name="security-advisories-per-year", needs=("advisories",), title="Advisories per year", page="security",
+    name="security-advisories-per-year", title="Advisories per year", page="security",
+    needs=("advisories",),
     metric=security.advisories_per_year, figure=advisories_per_year_figure, order=45, width=4,
     description="Advisories published per year and affected project (an advisory naming two projects counts for each).",
     empty_message="No advisories for these filters.",
 ))
 register(Chart(
-    name="security-advisories", needs=("advisories",), title="Advisories and CVEs", page="security",
+    name="security-advisories", title="Advisories and CVEs", page="security",
+    needs=("advisories",),
     metric=security.advisory_timeline, figure=None, order=50, width=8,
     description="Every advisory in the window with its projects, CVE ids and days from first report to publication.",
     empty_message="No advisories for these filters.",
 ))
 register(Chart(
-    name="security-reporters", needs=("advisories",), title="Who reports vulnerabilities", page="security",
+    name="security-reporters", title="Who reports vulnerabilities", page="security",
+    needs=("advisories",),
     metric=security.reporters_by_affiliation,
     figure=bar_top(label="affiliation", value="advisories", share="share_of_advisories", x_title="Advisories",
                    empty="No advisory reporters for these filters."),
@@ -179,7 +186,8 @@ register(Chart(
     empty_message="No advisory reporters for these filters.",
 ))
 register(Chart(
-    name="security-repo-hygiene", needs=("repo_checks",), title="Repository hygiene", page="security",
+    name="security-repo-hygiene", title="Repository hygiene", page="security",
+    needs=("repo_checks",),
     metric=security.repo_hygiene, figure=hygiene_figure, order=70, width=6,
     description=("Per repository, at its latest collected commit: a security policy or contact document "
                  "(SECURITY.md, doc/source/security*.rst, ...) and dependency constraints (a constraints file, "
