@@ -75,7 +75,8 @@ def warehouse(tmp_path_factory, make_httpserver):
     settings = Settings(
         path=None, warehouse=tmp / "wh.duckdb", teams={"Example": "Example team"},
         projects={"example": "Example"}, repos={REPO: Repo(name=REPO, project="example", team="Example")},
-        bot_patterns=["zuul*"], domains={"vendor-a.example": "Vendor A", "vendor-b.example": "Vendor B"})
+        bot_patterns=["zuul*"], domains={"vendor-a.example": "Vendor A", "vendor-b.example": "Vendor B"},
+        raw={"public_mail_domains": ["mail.example"]})   # Cy writes from a public mail provider
     spec = SourceSpec("gerrit", "gerrit:review", httpserver.url_for("/gerrit"), {"projects": [REPO]})
     assert collect(settings, [spec])[0].error is None
     with writer(settings.warehouse) as con:
