@@ -55,6 +55,7 @@ class Indicator:
     format: str         # how the value is written: ".0%", ",.0f"
     unit: str           # after the value: "", " h", " days"
     value: Value
+    history: bool = True   # False: a state read at each repository's collected head, not per cycle
 
 
 class _Inputs:
@@ -98,29 +99,33 @@ def _concentration(column: str) -> Value:
     return value
 
 
-def _optional(module: str, function: str, column: str) -> Value:
-    """An input from an area module that may not be installed yet (commonality, consistency):
-    None ("no data") until it is, and while its frame is empty."""
+def _optional(module: str, column: str, per: str | None = None) -> Value:
+    """``column`` of ``module.summary`` (``/ per`` when given), from an area module that may not be
+    installed yet (commonality, consistency): None ("no data") until it is, or while it measures nothing."""
     def value(inputs: _Inputs, f: Filters) -> float | None:
         try:
-            metric = getattr(importlib.import_module(module), function)
+            metric = importlib.import_module(module).summary
         except (ImportError, AttributeError):
             return None
-        return inputs.cell(metric, f, column)
+        number = inputs.cell(metric, f, column)
+        if per is None or number is None:
+            return number
+        base = inputs.cell(metric, f, per)
+        return number / base if base else None
     return value
 
 
 INDICATORS: list[Indicator] = [
     Indicator("library_adoption", "commonality", "Common-library adoption", ".0%", "",
-              _optional("healthdash.metrics.commonality", "adoption_summary", "adoption")),
+              _optional("healthdash.metrics.commonality", "library_adoption"), history=False),
     Indicator("dependency_drift", "commonality", "Repos outside the constraints", ".0%", "",
-              _optional("healthdash.metrics.commonality", "drift_summary", "outside_share")),
+              _optional("healthdash.metrics.commonality", "conflicting_repos", per="repos"), history=False),
     Indicator("duplicate_share", "commonality", "Duplicated lines", ".1%", "",
-              _optional("healthdash.metrics.commonality", "duplicate_summary", "duplicate_share")),
+              _optional("healthdash.metrics.commonality", "duplicated_share"), history=False),
     Indicator("convention_conformance", "consistency", "Convention conformance", ".0%", "",
-              _optional("healthdash.metrics.consistency", "conformance_summary", "conformance")),
+              _optional("healthdash.metrics.consistency", "conformance"), history=False),
     Indicator("matrix_completeness", "consistency", "Feature-matrix completeness", ".0%", "",
-              _optional("healthdash.metrics.consistency", "matrix_summary", "completeness")),
+              _optional("healthdash.metrics.consistency", "matrix_completeness"), history=False),
     Indicator("security_fix_days", "security", "Median days to fix security bugs", ",.0f", " days",
               lambda i, f: i.cell(security.summary, f, "median_days_to_fix", when="fixed_security_bugs")),
     Indicator("review_coverage", "security", "Commits landed through review", ".0%", "", _review_coverage),
@@ -244,7 +249,8 @@ def _unit_rows(con: duckdb.DuckDBPyConnection, team: str | None, current: Period
         for ind in INDICATORS:
             good, bad = limits[f"{ind.key}_good"], limits[f"{ind.key}_bad"]
             value = ind.value(inputs, _filters(team, current, base))
-            before = ind.value(inputs, _filters(team, previous, base)) if previous else None
+            # a state without history (read at each head) has no value for the previous cycle: no arrow
+            before = ind.value(inputs, _filters(team, previous, base)) if previous and ind.history else None
             rows.append({"team": team or COMMUNITY, "is_community": team is None, "area": ind.area,
                          "indicator": ind.key, "label": ind.label, "value": value, "good": good, "bad": bad,
                          "score": indicator_score(value, good, bad), "previous_value": before,
@@ -278,7 +284,8 @@ def _written(ind: Indicator, value: float | None) -> str:
 def _inputs_text(ind: Indicator, row: dict[str, Any]) -> str:
     if row["value"] is None:
         return f"{ind.label}: no data (left out)"
-    return (f"{ind.label}: {_written(ind, row['value'])} → {row['score']:.0f} "
+    return (f"{ind.label}{'' if ind.history else ' (now, at each repository head)'}: "
+            f"{_written(ind, row['value'])} → {row['score']:.0f} "
             f"(100 at {_written(ind, row['good'])}, 0 at {_written(ind, row['bad'])})")
 
 
