@@ -138,3 +138,28 @@ def test_an_unknown_source_kind_is_reported_by_status_and_collect(tmp_path):
         assert "sources[0].kind" in out.stderr and "'gerit'" in out.stderr and "gerrit" in out.stderr
         assert len(out.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_progress_names_keep_both_ends_so_long_names_stay_distinct():
+    import io
+
+    from rich.console import Console
+
+    from collectors.base import SourceSpec
+    from healthdash.collect import SourceResult
+    from healthdash.collect_summary import middle_ellipsis
+    from healthdash.progress import RichReporter
+
+    assert middle_ellipsis("git:openstack/python-swiftclient", 20) == "git:openst…iftclient"
+    assert len(middle_ellipsis("x" * 500, 300)) == 300
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=80, force_terminal=False)
+    specs = [SourceSpec("git", f"git:openstack/neutron-dynamic-routing-plugin-{n}", "/srv") for n in ("a", "b")]
+    with RichReporter(console) as reporter:
+        reporter.begin(specs)
+        for spec in specs:
+            reporter.start(spec)
+            reporter.finish(spec, SourceResult(spec.source_id, "git", rows=3))
+    lines = [line for line in buffer.getvalue().splitlines() if "plugin-" in line]
+    assert len(lines) == 2 and lines[0].split()[0] != lines[1].split()[0]     # never two identical prefixes
+    assert all(line.split()[0].endswith(("plugin-a", "plugin-b")) for line in lines)

@@ -58,7 +58,7 @@ def test_an_http_source_that_failed_part_way_is_announced_on_every_page(particip
         load.register_source(con, "git:nova", "git", "/srv/git/nova")
         con.execute("UPDATE sources SET rows_loaded = 500, last_error = 'HTTP 503 from review.example.org'")
     context = _context(path)
-    for page in ("/", "/participation", "/quality", "/security", "/data"):
+    for page in ("/", "/participation", "/quality", "/security", "/data", "/embed/review-coverage"):
         text = _text(cb.status_view(context, page, ""))
         assert "Some sources are incomplete" in text and "gerrit:review" in text
         assert "git:nova" not in text      # a git source is all or nothing: never partial

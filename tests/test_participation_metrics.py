@@ -113,3 +113,25 @@ def test_release_cycle_filter(con):
     filters = resolve_cycle(con, parse_filters("cycle=2024.1"))
     assert (filters.start, filters.end) == (date(2024, 1, 1), date(2024, 1, 31))
     assert _totals(p.commits_by_org(con, filters), "org", "commits") == {"Acme": 2, "Globex": 1, "Initech": 1}
+
+
+def test_summary_counts_an_unmapped_domain_as_an_organisation_but_not_unknown(tmp_path):
+    """Unknown (identities without email) is no organisation; "x (unmapped)" is one (README)."""
+    import polars as pl
+
+    from healthdash.warehouse import load, writer
+    from tests.conftest import PARTICIPATION_FIXTURE, build_warehouse
+
+    path = build_warehouse(tmp_path / "w.duckdb", PARTICIPATION_FIXTURE)
+    with writer(path) as con:   # + one commit by a GitHub-only identity and one from an unmapped domain
+        load.upsert(con, "identities", pl.DataFrame({
+            "identity_id": ["gh:ghost", "git:una"], "source": ["github", "git"],
+            "username": ["ghost", None], "email": [None, "una@startup.example"]}))
+        load.upsert(con, "commits", PARTICIPATION_FIXTURE["commits"].head(2).with_columns(
+            pl.Series("sha", ["f" * 40, "e" * 40]), pl.Series("author_identity", ["gh:ghost", "git:una"]),
+            pl.Series("committer_identity", ["gh:ghost", "git:una"])))
+    with reader(path) as con:
+        row = p.summary(con, parse_filters("")).row(0, named=True)
+    # 13 + 2 contributions; people 5 + 2; organisations Acme, Globex, Initech + startup.example (unmapped) = 4
+    assert (row["contributions"], row["contributors"], row["organisations"]) == (15, 7, 4)
+    assert row["independent_share"] == pytest.approx(1 / 15)     # neither new commit is independent

@@ -213,8 +213,12 @@ def sync_filters(search: str | None, values: dict[str, Any], from_url: bool):
 
 def status_view(context: DashboardContext, pathname: str | None, search: str | None):
     """A banner when there is nothing to show: no warehouse, empty, outdated, bad filter."""
-    if (pathname or "").startswith("/embed"):
-        return None
+    if (pathname or "").startswith("/embed"):   # the chart alone, but never numbers from a half-run source
+        try:
+            incomplete = incomplete_sources(context)
+        except HealthdashError:
+            return None
+        return panel("Some sources are incomplete", incomplete, kind="warn") if incomplete else None
     filters = Filters()
     try:
         filters = filters_from(search)
