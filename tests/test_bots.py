@@ -18,7 +18,7 @@ from healthdash.identity.bots import DEFAULT_BOT_PATTERNS, all_patterns, matchin
 from healthdash.warehouse import reader, writer
 from healthdash.warehouse.identity_load import rebuild_people
 from healthdash.warehouse.load import upsert
-from tests.conftest import SHARED_DATA, needs_shared
+from conftest import SHARED_DATA, needs_shared
 
 #: Read by hand from `git log --format='%an <%ae>%n%cn <%ce>'` of both bundles: the automation.
 BUNDLE_BOTS = {

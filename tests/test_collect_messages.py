@@ -13,7 +13,7 @@ import duckdb
 
 from healthdash.collect import collect, git_source
 from healthdash.settings import load_settings
-from tests.gitrepo import add_commits, git, make_repo
+from gitrepo import add_commits, git, make_repo
 
 CLI = [sys.executable, "-m", "healthdash.cli"]
 

@@ -12,8 +12,8 @@ import polars as pl
 from healthdash.dashboard import callbacks as cb
 from healthdash.dashboard import charts as registry
 from healthdash.warehouse import load, writer
-from tests.conftest import PARTICIPATION_FIXTURE, build_warehouse
-from tests.test_dashboard import _context, _text
+from conftest import PARTICIPATION_FIXTURE, build_warehouse
+from test_dashboard import _context, _text
 
 
 def _card(cards, name):

@@ -31,7 +31,7 @@ import pytest
 
 from healthdash.identity.bots import DEFAULT_BOT_PATTERNS, matching_pattern
 from healthdash.warehouse.identity_load import PUBLIC_MAIL_DOMAINS
-from tests.conftest import SHARED_DATA, needs_shared
+from conftest import SHARED_DATA, needs_shared
 
 pytestmark = needs_shared
 OPENSTACK = SHARED_DATA / "openstack"
