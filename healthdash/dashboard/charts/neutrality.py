@@ -177,7 +177,8 @@ _CHARTS = [
           neutrality.concentration_trend, concentration_trend, order=35, width=5,
           description=("Elephant factor (fewest organisations with >= 50% of the month's contributions) and "
                        "the effective number of organisations (1/HHI, HHI = sum of squared shares); each "
-                       "independent person counts as their own organisation.")),
+                       "independent or Unknown person counts as their own organisation, an unmapped email "
+                       "domain as one.")),
     Chart("organisations-drilldown", "Organisations and people: drill down", "participation",
           neutrality.org_totals, drilldown_table, order=50, width=6,
           description=("Every organisation's contributions, share and people under the filters; click one "
@@ -193,7 +194,9 @@ _CHARTS = [
                        "filter's end (else the last data): top-1 / top-2 organisation shares of commits, "
                        "reviews, reviews by active core reviewers and active core reviewers, the verdict, and "
                        "the margin — how many contributions would flip it. Thresholds from [governance]; "
-                       "each cell reads 'top organisation share · top-2 share of the total'.")),
+                       "each cell reads 'top organisation share · top-2 share of the total'. An unmapped "
+                       "email domain ('x.example (unmapped)') counts as one organisation; each Independent "
+                       "or Unknown person as an organisation of their own.")),
     Chart("governance-history", "Governance verdict by month", "participation", neutrality.governance_history,
           governance_history, order=80,
           description=("The verdict at every month end over the rolling window, so a team flipping between "
