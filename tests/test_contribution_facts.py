@@ -58,3 +58,28 @@ def test_orgs_by_period_then_longest_domain_suffix_then_unmapped_domain(tmp_path
     ]
     assert with_bots == 7   # the bot's commit only with f_bots
     assert in_window == 4   # days 2, 3, 4, 9 (day 5 is the bot's); end date inclusive
+
+
+def test_concentration_units_unmapped_domain_is_one_organisation_independents_and_unknown_each_apart(tmp_path):
+    path = tmp_path / "w.duckdb"
+    people = [("Una", "una@startup.example", None), ("Uli", "uli@startup.example", None),
+              ("Pat", "pat@gmail.com", None), ("Pia", "pia@gmail.com", None),
+              ("Gh1", None, "gh1"), ("Gh2", None, "gh2")]
+    ids = [identity_id("git", email=e, name=n) if e else f"github:{u}" for n, e, u in people]
+    with writer(path) as con:
+        upsert(con, "identities", pl.DataFrame({
+            "identity_id": ids, "source": ["git"] * 4 + ["github"] * 2, "name": [p[0] for p in people],
+            "email": [p[1] for p in people], "username": [p[2] for p in people]}))
+        upsert(con, "commits", pl.DataFrame({
+            "repo": ["nova"] * 6, "sha": [f"u{i}" for i in range(6)], "is_merge": [False] * 6,
+            "author_identity": ids, "author_date": [ts(i + 1) for i in range(6)],
+            "committer_identity": ids, "commit_date": [ts(i + 1) for i in range(6)]}))
+        con.execute("INSERT INTO public_mail_domains VALUES ('gmail.com')")
+    with reader(path) as con:
+        rows = con.execute("SELECT org, org_unit, attribution_rule FROM contribution_facts ORDER BY item_key").fetchall()
+    orgs = [r[0] for r in rows]
+    units = [r[1] for r in rows]
+    assert orgs == ["startup.example (unmapped)"] * 2 + ["Independent"] * 2 + ["Unknown"] * 2
+    assert units[0] == units[1] == "startup.example (unmapped)"          # one employer behind one domain
+    assert len({units[2], units[3], units[4], units[5]}) == 4             # each person apart
+    assert [r[2] for r in rows] == ["unmapped domain"] * 2 + ["public mail"] * 2 + ["no email"] * 2
