@@ -120,7 +120,7 @@ def test_summary_counts_an_unmapped_domain_as_an_organisation_but_not_unknown(tm
     import polars as pl
 
     from healthdash.warehouse import load, writer
-    from tests.conftest import PARTICIPATION_FIXTURE, build_warehouse
+    from conftest import PARTICIPATION_FIXTURE, build_warehouse
 
     path = build_warehouse(tmp_path / "w.duckdb", PARTICIPATION_FIXTURE)
     with writer(path) as con:   # + one commit by a GitHub-only identity and one from an unmapped domain
