@@ -12,8 +12,10 @@
 --                      (macro is_test_path, the one rule) / changed lines of
 --                      the unit's commits -- lines, not contributions
 --   cross_org_reviews  reviews (review + core_review) of a change whose owner
---                      belongs to another organisation (each independent person
---                      is their own; owner unknown = not counted) / all
+--                      belongs to another organisation: org_unit of the reviewer
+--                      and of the owner (change_owner_orgs) differ -- each
+--                      independent person is their own; owner unknown = not
+--                      counted / all
 --   bug_fixes          bugs fixed (the assignee at the fix) / all
 --   security           security bugs reported or fixed, and merged changes or
 --                      reviews of the changes an advisory names as its fix / all
@@ -30,10 +32,7 @@
 -- community row; the organisation filter picks organisations instead (the
 -- community stays every organisation, so it remains the yardstick; a person's
 -- view ignores it); $person keeps that person's rows plus the community's.
-WITH unknown AS (
-    SELECT coalesce(max(value), 'Independent') AS org FROM attribution_settings WHERE key = 'unknown_org'
-),
-f AS (
+WITH f AS (
     SELECT c.kind, c.source, c.item_key, c.repo, c.project, c.identity_id, c.person_id, c.org, c.org_unit, c.ts,
            CASE WHEN $unit = 'person' THEN c.person_id ELSE c.org END AS unit
     FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
@@ -87,10 +86,8 @@ flagged AS (
     SELECT k.period, k.period_start, k.period_end, k.unit, k.item_key, k.kind,
            k.repo IN (SELECT name FROM common_repos)
              OR (k.repo IS NULL AND k.project IN (SELECT project FROM common_repos))        AS is_common,
-           k.kind IN ('review', 'core_review') AND o.org IS NOT NULL
-             AND k.org_unit IS DISTINCT FROM
-                 CASE WHEN o.org IN ('Independent', u.org) THEN o.org || ': ' || o.person_id
-                      ELSE o.org END                                                        AS is_cross_review,
+           k.kind IN ('review', 'core_review') AND o.org_unit IS NOT NULL
+             AND k.org_unit <> o.org_unit                                                   AS is_cross_review,
            k.kind = 'bug_fixed'                                                             AS is_bug_fix,
            (k.kind IN ('bug_filed', 'bug_fixed') AND k.item_key IN (SELECT bug_ref FROM security_bugs))
              OR (k.change_key IS NOT NULL AND EXISTS (
@@ -99,7 +96,6 @@ flagged AS (
            coalesce(l.touches_matrix, false) AND (SELECT matrix FROM collected)             AS is_consistency,
            l.changed_lines, l.test_lines
     FROM keyed k
-    CROSS JOIN unknown u
     LEFT JOIN change_owner_orgs o ON o.source = k.source AND o.change_key = k.change_key
                                   AND k.kind IN ('review', 'core_review')
     LEFT JOIN commit_lines l ON l.item_key = k.item_key AND k.kind = 'commit'

@@ -2,6 +2,6 @@
 -- each change's owner attributed at its creation date by the same view as every
 -- contribution (kind change_created; item_key = source || ':' || change_key).
 CREATE OR REPLACE TABLE change_owner_orgs AS
-SELECT source, substr(item_key, length(source) + 2) AS change_key, person_id, org, is_bot
+SELECT source, substr(item_key, length(source) + 2) AS change_key, person_id, org, is_bot, org_unit
 FROM attributed_events
 WHERE kind = 'change_created';
