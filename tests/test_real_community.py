@@ -23,7 +23,7 @@ import json
 import subprocess
 import sys
 from collections import Counter, defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -105,7 +105,7 @@ def expected_commits(clone: Path, facts):
         if matching_pattern((name, raw), DEFAULT_BOT_PATTERNS):
             bots += 1
             continue
-        day = datetime.fromisoformat(when).astimezone().date() if False else _utc_day(when)
+        day = _utc_day(when)
         emails = {raw.lower(), mapped.lower()} | mailmap_groups[mapped.lower()]
         users = {by_email[e] for e in emails if e in by_email}
         domain = raw.lower().rsplit("@", 1)[-1]
@@ -128,7 +128,6 @@ def expected_commits(clone: Path, facts):
 
 
 def _utc_day(stamp: str) -> date:
-    from datetime import timezone
     return datetime.fromisoformat(stamp).astimezone(timezone.utc).date()
 
 
@@ -193,3 +192,18 @@ def test_swiftclient_has_believable_organisations(community):
     assert {"Red Hat", "SwiftStack", "Rackspace"} <= set(orgs)
     independent = sum(n for org, n in rows if org == "Independent") / sum(n for _, n in rows)
     assert independent < 0.3
+
+
+def test_status_gives_the_attribution_shares_for_the_filters(community):
+    config, warehouse, _ = community
+    for query, where in (("", ""), ("repo=openstack/oslo.i18n", "WHERE repo = 'openstack/oslo.i18n'")):
+        out = subprocess.run([sys.executable, "-m", "healthdash.cli", "status", "--config", str(config),
+                              "--filter", query], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        line = next(x for x in out.stdout.splitlines() if x.startswith("attribution of "))
+        counts = dict(_query(warehouse, f"SELECT attribution_rule, count(*) FROM contribution_facts {where} GROUP BY 1"))
+        total = sum(counts.values())
+        assert line.startswith(f"attribution of {total:,} contributions (bots included): ")
+        for rule, n in counts.items():
+            assert f"{rule} {n / total:.1%}" in line
+        assert "affiliation period" in line and "bot" in line
