@@ -92,6 +92,7 @@ register(Chart(
                  "latest at least half over), with the change since the cycle before. "
                  + scorecard.FORMULA.format(**SCORECARD_DEFAULTS) + " (thresholds in [scorecard]). "
                  "'no data' where an area is not collected. Hover a cell for its inputs; click it to open "
-                 "the area filtered to the team."),
+                 "the area filtered to the team. Whole teams are scored: the team filter picks rows, the "
+                 "project, repository, organisation and contribution filters do not apply."),
     empty_message="No teams configured: the scorecard needs [[teams]].",
 ))
