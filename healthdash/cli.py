@@ -239,7 +239,10 @@ def export(
     settings = _settings(config)
     with reader(settings.warehouse) as con:
         parsed = resolve_cycle(con, parse_filters(filters))
-        written = export_charts(con, charts or sorted(registry), parsed, out, fmt)
+        skipped: dict[str, str] = {}
+        written = export_charts(con, charts or sorted(registry), parsed, out, fmt, skipped=skipped)
+    for name, why in skipped.items():
+        console.print(f"skipped {name}: {why}", markup=False, highlight=False)
     console.print(f"wrote {len(written)} file(s) to {out}")
 
 

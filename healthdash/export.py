@@ -45,14 +45,26 @@ def csv_text(df: pl.DataFrame) -> str:
     return safe_frame(flat).write_csv()
 
 
-def export_charts(con, names: Iterable[str], filters: Filters, out_dir: Path, fmt: str = "csv") -> list[Path]:
-    """Write one file per chart in ``names``; return the paths written."""
-    from healthdash.dashboard.charts import load_all  # registry only; no Dash app is built
+def export_charts(con, names: Iterable[str], filters: Filters, out_dir: Path, fmt: str = "csv",
+                  skipped: dict[str, str] | None = None) -> list[Path]:
+    """Write one file per chart in ``names``; return the paths written.
+
+    A chart whose inputs were never collected (its ``needs`` tables are empty) is not
+    written: a file of zeros would read as data.  ``skipped`` (if given) receives
+    ``name -> "no data — configure a … source"`` for each.
+    """
+    from healthdash.dashboard.charts import load_all, missing_input  # registry only; no Dash app is built
 
     charts = load_all()
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
+    filled: dict[str, bool] = {}
     for name in names:
+        missing = missing_input(charts[name].needs, lambda table: _has_rows(con, table, filled))
+        if missing:
+            if skipped is not None:
+                skipped[name] = missing
+            continue
         df = charts[name].metric(con, filters)
         target = out_dir / f"{name}.{fmt}"
         if fmt == "csv":
@@ -63,3 +75,9 @@ def export_charts(con, names: Iterable[str], filters: Filters, out_dir: Path, fm
             raise ValueError(f"unknown export format {fmt!r} (csv or parquet)")
         written.append(target)
     return written
+
+
+def _has_rows(con, table: str, memo: dict[str, bool]) -> bool:
+    if table not in memo:
+        memo[table] = con.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")').fetchall()[0][0]
+    return memo[table]

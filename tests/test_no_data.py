@@ -76,3 +76,18 @@ def test_data_page_shows_the_share_attributed_by_each_rule(participation_warehou
     assert abs(df.filter(pl.col("rule") == "domain map")["share"][0] - 10 / 14) < 1e-9
     _, _, nova = cb.chart_frame(context, "attribution-rules", "?repo=swift")
     assert dict(zip(nova["rule"], nova["contributions"]))["domain map"] == 3   # dave 2 + alice 1
+
+
+def test_export_writes_no_file_of_zeros_for_a_chart_whose_inputs_were_never_collected(tmp_path):
+    from healthdash.export import export_charts
+    from healthdash.metrics import Filters
+    from healthdash.warehouse import reader
+
+    commits_only = {k: v for k, v in PARTICIPATION_FIXTURE.items() if k not in ("changes", "review_votes")}
+    path = build_warehouse(tmp_path / "w.duckdb", commits_only)
+    skipped: dict[str, str] = {}
+    with reader(path) as con:
+        written = export_charts(con, ["review-coverage", "commits-by-org"], Filters(), tmp_path / "out",
+                                skipped=skipped)
+    assert [p.name for p in written] == ["commits-by-org.csv"]
+    assert skipped == {"review-coverage": "no data — configure a gerrit or github source"}
