@@ -154,13 +154,17 @@ def status(
     from healthdash.metrics.cycles import resolve_cycle
     from healthdash.source_status import (attribution_line, error_lines, failure_summary, find_source,
                                           source_rows, summary_line)
-    from healthdash.warehouse import reader, row_counts, schema_version
+    from healthdash.warehouse import latest_version, reader, row_counts, schema_version
 
     settings = _settings(config)
     out = Console()
     with reader(settings.warehouse) as con:
-        shares = attribution_rules(con.cursor(), resolve_cycle(con.cursor(), parse_filters(filters)))
         version = schema_version(con.cursor())
+        if version < latest_version():
+            raise HealthdashError(f"the warehouse {settings.warehouse} has schema version {version}, older than "
+                                  f"this healthdash ({latest_version()}); run `healthdash collect` to upgrade it",
+                                  title="warehouse needs an upgrade")
+        shares = attribution_rules(con.cursor(), resolve_cycle(con.cursor(), parse_filters(filters)))
         rows = source_rows(con.cursor(), configured_sources(settings))
         counts = row_counts(con.cursor())
     if source:

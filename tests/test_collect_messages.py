@@ -163,3 +163,15 @@ def test_progress_names_keep_both_ends_so_long_names_stay_distinct():
     lines = [line for line in buffer.getvalue().splitlines() if "plugin-" in line]
     assert len(lines) == 2 and lines[0].split()[0] != lines[1].split()[0]     # never two identical prefixes
     assert all(line.split()[0].endswith(("plugin-a", "plugin-b")) for line in lines)
+
+
+def test_status_on_an_older_warehouse_says_to_upgrade_it(tmp_path):
+    path = tmp_path / "data" / "healthdash.duckdb"
+    path.parent.mkdir()
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMPTZ)")
+    con.execute("INSERT INTO schema_migrations VALUES (1, '0001_core.sql', now())")
+    con.close()
+    out = run("status", cwd=tmp_path)
+    assert out.returncode == 1 and "schema version 1" in out.stderr and "healthdash collect" in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1
