@@ -97,9 +97,11 @@ def test_participation_chart_and_csv_download(served, browser):
     assert kpis[0].text == "5"
 
     browser.find_element(By.CSS_SELECTOR, "#card-commits-by-org button.btn").click()
-    target = browser.downloads / "commits-by-org.csv"
+    # Named for chart, filters and the day the numbers run to; UTF-8 with a byte-order mark.
+    target = browser.downloads / "commits-by-org-team-compute-2024-03-25.csv"
     _wait(browser, lambda d: target.exists() and target.stat().st_size > 0)
-    rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8"))))
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(target.read_text("utf-8-sig"))))
     # 3 months (Jan-Mar 2024) x 4 organisations, zero-filled; compute team commits per org:
     # Acme 2+1+0, Globex 1+0+2, Independent 0+1+0, Initech 0+0+1 = 8 commits.
     assert len(rows) == 12
@@ -109,7 +111,7 @@ def test_participation_chart_and_csv_download(served, browser):
     assert totals == {"Acme": 3, "Globex": 3, "Independent": 1, "Initech": 1}
     # The SVG button saves the same chart as a slide-sized vector image.
     browser.find_element(By.CSS_SELECTOR, "#card-commits-by-org button.btn:nth-child(2)").click()
-    svg = browser.downloads / "commits-by-org.svg"
+    svg = browser.downloads / "commits-by-org-team-compute-2024-03-25.svg"
     _wait(browser, lambda d: svg.exists() and svg.stat().st_size > 0)
     head = svg.read_text("utf-8")[:400]
     assert head.startswith("<svg") and 'width="1600"' in head and 'height="900"' in head

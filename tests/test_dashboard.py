@@ -19,7 +19,8 @@ from dash import dcc
 
 from healthdash.dashboard import callbacks as cb
 from healthdash.dashboard import charts as registry
-from healthdash.dashboard.app import ASSETS_DIR, create_app
+from healthdash.assets import assets_dir
+from healthdash.dashboard.app import create_app
 from healthdash.dashboard.data import Warehouse, metric_frame
 from healthdash.dashboard.status import data_view
 from healthdash.export import csv_text
@@ -74,7 +75,7 @@ def test_app_registers_every_page_and_serves_its_stylesheet(app):
     assert client.get("/participation?team=compute").status_code == 200
     css = client.get("/assets/healthdash.css")
     assert css.status_code == 200 and b".chart-card" in css.data
-    assert (ASSETS_DIR / "healthdash.css").exists()
+    assert (assets_dir() / "healthdash.css").exists() and assets_dir().parent.name != "dashboard"
 
 
 def _post(app, output_key, output_id, prop, inputs, state):
@@ -89,10 +90,14 @@ def test_chart_callback_over_http_returns_the_plotted_figure(app):
                      [{"id": body, "property": "id", "value": body}],
                      [{"id": "url", "property": "search", "value": "?team=compute"}])
     assert response.status_code == 200
-    graph = response.get_json()["response"][json.dumps(body, separators=(",", ":"))]["children"]
+    graph, caption = response.get_json()["response"][json.dumps(body, separators=(",", ":"))]["children"]
     traces = graph["props"]["figure"]["data"]
     totals = {t["name"]: sum(t["y"]) for t in traces}
     assert totals == {"Acme": 3, "Globex": 3, "Independent": 1, "Initech": 1}
+    # The slide caption: filters and period, then where the numbers end (the last commit, 25 Mar 2024).
+    filters, source = [span["props"]["children"] for span in caption["props"]["children"]]
+    assert filters == "Team: compute · all data to 25 Mar 2024"
+    assert source == "data to 25 Mar 2024 · healthdash"
 
 
 def test_csv_is_exactly_the_plotted_frame(context):
@@ -100,8 +105,10 @@ def test_csv_is_exactly_the_plotted_frame(context):
     assert isinstance(graph, dcc.Graph)
     plotted = {(t.name, str(x)[:10]): y for t in graph.figure.data for x, y in zip(t.x, t.y)}
     download = cb.chart_csv(context, "commits-by-org", "?team=compute")
-    assert download["filename"] == "commits-by-org.csv" and download["type"] == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(download["content"])))
+    # Named for what it holds: chart, filters, the day the numbers run to (the last commit).
+    assert download["filename"] == "commits-by-org-team-compute-2024-03-25.csv"
+    assert download["type"] == "text/csv;charset=utf-8" and download["content"].startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(download["content"].removeprefix("\ufeff"))))
     assert {(r["org"], r["month"]): int(r["commits"]) for r in rows} == plotted
     # ... and it is the metric frame itself, through the one CSV writer.
     chart = registry.load_all()["commits-by-org"]
@@ -209,18 +216,20 @@ def test_data_page_lists_sources_and_highlights_errors(tmp_path):
         "last_error": [None, "HTTP 503 from review.example.org"], "rows_loaded": [12, 0]})})
     view = data_view(Warehouse(path))
     table = _find(view, "data-sources")
-    assert [r["source"] for r in table.data] == ["gerrit:review", "git:nova"]
-    assert table.data[0]["last_error"] == "HTTP 503 from review.example.org"
-    assert table.style_data_conditional  # rows with an error are highlighted
+    assert [r["source"] for r in table.rowData] == ["gerrit:review", "git:nova"]
+    assert table.rowData[0]["last_error"] == "HTTP 503 from review.example.org"
+    # rows with an error are highlighted
+    assert table.getRowStyle["styleConditions"][0]["condition"] == "params.data && params.data['last_error']"
     assert "1 with errors" in _text(view)
     counts = _find(view, "data-counts")
-    assert {r["table"]: r["rows"] for r in counts.data}["commits"] == 13
+    assert {r["table"]: r["rows"] for r in counts.rowData}["commits"] == 13
 
 
 def test_embed_page_layout_and_unknown_chart(app):
     embed = dash.page_registry["healthdash.dashboard.pages.embed"]["layout"]
     assert "no chart called 'nope'" in _text(embed(chart="nope"))
-    assert embed(chart="commits-by-org", present="1").children[0] is None  # no title when presenting
+    # The title goes onto the slide too.
+    assert _text(embed(chart="commits-by-org", present="1").children[0]) == "Commits by organisation"
     assert cb.embed_href("commits-by-org", "?team=compute") == "/embed/commits-by-org?team=compute"
 
 
@@ -310,10 +319,10 @@ def _walk(component):
 
 
 def test_filter_summary_for_slides():
-    assert cb.filter_summary("") == "All teams, all time"
+    assert cb.filter_summary("") == "All teams · all time"
     assert cb.filter_summary("?team=compute&team=storage&cycle=2024.1&bots=1&present=1") == (
-        "Team: compute, storage · Release cycle: 2024.1 · Bots included")
-    assert cb.filter_summary("?start=2024-01-01") == "Dates: 2024-01-01 to …"
+        "Teams: compute, storage · Release cycle 2024.1: all time · bots included")
+    assert cb.filter_summary("?start=2024-01-01&kind=bug_filed") == "All teams · Bugs filed · from 1 Jan 2024"
 
 
 def test_a_broken_figure_builder_or_kpi_metric_stays_inside_its_card(context):

@@ -19,21 +19,28 @@ MONTHLY = pl.DataFrame({
 
 
 def test_an_organisation_keeps_its_colour_across_charts():
+    fg.assign_org_colors(["Acme", "Globex", "Initech"])
     alone = fg.color_map(["Acme"])["Acme"]
-    with_others = fg.color_map(["Globex", "Acme", "Initech"])
-    assert alone == fg.org_color("Acme")
-    if fg.org_color("Globex") != fg.org_color("Acme"):  # no hash collision: same colour everywhere
-        assert with_others["Acme"] == alone
+    # Whatever else a figure holds, and in whatever order of size, Acme keeps its colour.
+    assert fg.color_map(["Globex", "Acme", "Initech"])["Acme"] == alone == fg.org_color("Acme")
+    assert fg.color_map(["Initech", "Acme"])["Acme"] == alone
 
 
-def test_colours_in_one_figure_are_distinct_and_fixed_categories_grey():
-    names = [f"Org {i}" for i in range(15)] + ["Others", "Independent"]
-    colors = fg.color_map(names)
-    named = [colors[n] for n in names[:15]]
-    assert len(set(named)) == 15
-    assert colors["Others"] == fg.FIXED_COLORS["Others"]
+def test_known_organisations_get_distinct_colours_and_fixed_categories_grey():
+    names = [f"Org {i}" for i in range(15)]
+    fg.assign_org_colors(names + ["Others", "Independent"])
+    colors = fg.color_map(names + ["Others", "Independent", "Unknown"])
+    named = [colors[n] for n in names]
+    assert len(set(named)) == 15                     # 15 organisations, 17 palette colours: no two alike
+    assert colors["Others"] == fg.FIXED_COLORS["Others"] == "#BDBDBD"
     assert colors["Independent"] == fg.FIXED_COLORS["Independent"]
-    assert fg.FIXED_COLORS["Others"] not in named and fg.FIXED_COLORS["Independent"] not in named
+    assert colors["Unknown"] == fg.FIXED_COLORS["Unknown"]
+    assert not set(fg.FIXED_COLORS.values()) & set(named)
+    # By name, not by rank: the assignment of the same names in another order is the same.
+    assert fg.assign_org_colors(list(reversed(names))) == {n: colors[n] for n in names}
+    # The palette is the file served with the page.
+    assert list(fg.PALETTE) == __import__("json").loads(
+        (__import__("healthdash.assets").assets.assets_dir() / "org-palette.json").read_text())["colors"]
 
 
 def test_stacked_area_orders_biggest_first_and_fixed_categories_last():

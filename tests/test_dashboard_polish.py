@@ -19,8 +19,8 @@ from healthdash.dashboard import callbacks as cb
 from healthdash.dashboard import charts as registry
 from healthdash.dashboard.components import table_rows
 from healthdash.dashboard.data import Warehouse
-from healthdash.dashboard.figures import (IN_PROGRESS, apply_house_style, area_over_time, bar_top,
-                                          line_over_time, mark_in_progress, partial_period)
+from healthdash.dashboard.figures import apply_house_style, area_over_time, bar_top, line_over_time
+from healthdash.dashboard.periods import IN_PROGRESS, mark_in_progress, partial_period
 from healthdash.settings import Settings
 
 MONTHS = [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)]
@@ -126,7 +126,8 @@ def test_chart_view_marks_running_month_and_csv_keeps_every_row(context):
     assert context.warehouse.data_end() == date(2024, 3, 25)
     graph = cb.chart_view(context, "commits-by-org", "?team=compute")
     assert _marked(graph.figure)
-    rows = list(csv.DictReader(io.StringIO(cb.chart_csv(context, "commits-by-org", "?team=compute")["content"])))
+    content = cb.chart_csv(context, "commits-by-org", "?team=compute")["content"].removeprefix("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(content)))
     # 3 months x 4 organisations, zero-filled (see test_dashboard): March is still in the CSV.
     assert len(rows) == 12 and {r["month"] for r in rows} == {"2024-01-01", "2024-02-01", "2024-03-01"}
     # The stacked series still plot all 8 commits of team compute (Acme 3, Globex 3, Independent 1, Initech 1).
@@ -156,11 +157,14 @@ def test_table_formats_numbers_and_links_only_web_urls():
         "cves": ["CVE-2025-31881, CVE-2025-38457", ""],
     })
     columns, rows = table_rows(df)
-    by_id = {c["id"]: c for c in columns}
-    assert by_id["age_days"]["format"] == {"specifier": ",.0f"}       # 231.2 days -> "231"
-    assert by_id["top1_share"]["format"] == {"specifier": ".1%"}      # 0.307 -> "30.7%"
-    assert by_id["contributions"]["format"] == {"specifier": ","}     # 8436 -> "8,436"
-    assert by_id["link"]["presentation"] == "markdown" and "presentation" not in by_id["note"]
+    by_id = {c["field"]: c for c in columns}
+    assert by_id["age_days"]["format"] == ",.0f"                      # 231.2 days -> "231"
+    assert by_id["top1_share"]["format"] == ".1%"                     # 0.307 -> "30.7%"
+    assert by_id["contributions"]["format"] == ","                    # 8436 -> "8,436"
+    assert "d3.format(',')" in by_id["contributions"]["valueFormatter"]["function"]
+    assert by_id["link"]["cellRenderer"] == "markdown" and "cellRenderer" not in by_id["note"]
+    # Headers in words from the one mapping (healthdash.labels).
+    assert by_id["top1_share"]["headerName"] == "Top-1 share" and by_id["age_days"]["headerName"] == "Age days"
     assert rows[0]["link"] == "[2100403 ↗](https://bugs.launchpad.example/glacier/+bug/2100403)"
     assert rows[1]["link"] is None                                    # no link, no cell text
     assert rows[0]["note"] == "javascript:alert(1)"                    # never a link

@@ -51,7 +51,28 @@ def test_formula_cells_are_neutralised(cell, safe):
 
 def test_csv_text_neutralises_and_flattens_lists():
     df = pl.DataFrame({"org": ["=evil()", "Vendor A"], "n": [-1, 2], "tags": [["a", "b"], []]})
-    lines = csv_text(df).splitlines()
+    lines = csv_text(df, bom=False).splitlines()
     assert lines[0] == "org,n,tags"
     assert lines[1] == "'=evil(),-1,a; b"
     assert lines[2] == "Vendor A,2,\"\""
+
+
+def test_csv_for_spreadsheets_bom_snake_case_headers_and_four_decimals():
+    df = pl.DataFrame({"org": ["Zoë AG"], "core reviews": [3], "Top1Share": [0.842105263157894],
+                       "cannot evaluate": ["-"], "share": [2 / 3]})
+    data = csv_text(df).encode("utf-8")
+    assert data.startswith(b"\xef\xbb\xbf")                   # UTF-8 byte-order mark
+    header, row = data.decode("utf-8-sig").splitlines()
+    assert header == "org,core_reviews,top1_share,cannot_evaluate,share"
+    # 0.842105... -> 0.8421 and 2/3 -> 0.6667 (4 decimals); a lone "-" is text, guarded.
+    assert row == "Zoë AG,3,0.8421,'-,0.6667"
+
+
+def test_download_names_carry_chart_filters_and_date():
+    from healthdash.export import file_stem, filters_slug
+
+    two = parse_filters("team=Storage&org=Vendor A&present=1&theme=dark", extra_keys=("present", "theme"))
+    assert filters_slug(two) == "team-Storage_org-Vendor-A"       # display keys are not filters
+    assert file_stem("top-organisations", two, date(2025, 4, 2)) == "top-organisations-team-Storage_org-Vendor-A-2025-04-02"
+    assert file_stem("top-organisations", parse_filters(""), date(2025, 4, 2)) == "top-organisations-all-2025-04-02"
+    assert filters_slug(parse_filters("team=Storage")) != filters_slug(parse_filters("team=Compute"))

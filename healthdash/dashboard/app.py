@@ -2,10 +2,12 @@
 
 Sits at the top of the flow (settings -> warehouse -> metrics -> figures ->
 pages).  It builds a multi-page Dash app whose pages live in
-``healthdash/dashboard/pages`` and whose stylesheet ships inside the package
-(``healthdash/dashboard/assets``) so a checkout and an installed wheel look the
-same.  Callbacks are registered here, once per app, over the chart registry;
-errors a callback did not handle land in a friendly panel (``on_error``).
+``healthdash/dashboard/pages`` and whose stylesheets, palette and deck style
+live in the top-level ``assets/`` folder next to ``app.py`` (Dash's
+convention); an installed wheel ships the same folder as data files and
+:func:`healthdash.assets.assets_dir` finds it in either place.  Callbacks
+are registered here, once per app, over the chart registry; errors a
+callback did not handle land in a friendly panel (``on_error``).
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from pathlib import Path
 
 import dash
 
+from healthdash.assets import assets_dir
 from healthdash.dashboard.callbacks import DashboardContext, choices, register_callbacks
 from healthdash.dashboard.components import panel
 from healthdash.dashboard.data import Warehouse, friendly
+from healthdash.dashboard.figures import assign_org_colors
 from healthdash.dashboard.layout import shell
 from healthdash.errors import HealthdashError
 from healthdash.settings import Settings, load_settings
@@ -27,7 +31,6 @@ log = logging.getLogger(__name__)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PAGES_DIR = PACKAGE_DIR / "pages"
-ASSETS_DIR = PACKAGE_DIR / "assets"
 
 
 def _on_error(err: Exception) -> None:
@@ -38,6 +41,12 @@ def _on_error(err: Exception) -> None:
     dash.set_props("app-error", {"children": panel(title, message, kind="error")})
 
 
+def _with_org_colors(offered: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Give the warehouse's organisations their colours (same in every chart) as the page loads."""
+    assign_org_colors(offered.get("org", []))
+    return offered
+
+
 def create_app(settings: Settings | None = None, *, warehouse: str | os.PathLike | None = None) -> dash.Dash:
     """The dashboard for ``settings`` (default: discovered config) reading ``warehouse``."""
     settings = settings or load_settings()
@@ -46,14 +55,16 @@ def create_app(settings: Settings | None = None, *, warehouse: str | os.PathLike
         "healthdash.dashboard",
         use_pages=True,
         pages_folder=str(PAGES_DIR),
-        assets_folder=str(ASSETS_DIR),
+        assets_folder=str(assets_dir()),
+        assets_ignore=r"deck\.css",  # the exported slide deck's stylesheet, not the dashboard's
         suppress_callback_exceptions=True,
         title="healthdash",
         update_title=None,
         on_error=_on_error,
         description="Project-health metrics for open-source communities",
     )
-    app.layout = lambda: shell(choices(context))
+    app.layout = lambda: shell(_with_org_colors(choices(context)))
+    assign_org_colors(choices(context).get("org", []))
     register_callbacks(app, context)
     app.server.config["HEALTHDASH_CONTEXT"] = context
     return app

@@ -25,20 +25,23 @@ import dash
 from dash import MATCH, Input, Output, State, ctx as callback_ctx, html, no_update
 
 from healthdash.dashboard import charts as registry
-from healthdash.dashboard.components import FILTER_IDS, NAV_PAGES, chart_graph, frame_table, kpi_card, panel
+from healthdash.dashboard.components import (FILTER_IDS, NAV_PAGES, chart_caption, chart_graph, frame_table,
+                                             kpi_card, panel)
 from healthdash.dashboard.data import Warehouse, friendly, metric_frame
 from healthdash.dashboard.status import data_view
-from healthdash.dashboard.figures import empty_figure, graph_config, is_present, mark_in_progress
+from healthdash.dashboard.figures import apply_theme, empty_figure, graph_config, is_dark, is_present
+from healthdash.dashboard.periods import mark_in_progress
 from healthdash.errors import FilterError, HealthdashError
-from healthdash.export import csv_text
+from healthdash.export import csv_text, file_stem
+from healthdash.labels import filters_sentence
 from healthdash.metrics import Filters, parse_filters
 from healthdash.metrics.cycles import resolve_cycle
 from healthdash.settings import Settings
 
 log = logging.getLogger(__name__)
 
-#: Query keys kept in the URL besides the filters.
-EXTRA_KEYS = ("present",)
+#: Query keys kept in the URL besides the filters: presentation mode and the dark slide theme.
+EXTRA_KEYS = ("present", "theme")
 
 
 @dataclass
@@ -72,45 +75,67 @@ def chart_frame(context: DashboardContext, name: str, search: str | None):
     return chart, filters, metric_frame(chart, filters, warehouse=context.warehouse)
 
 
+def chart_body(context: DashboardContext, name: str, search: str | None) -> list:
+    """What a chart card's body holds: the view and, for slides and embeds, its caption."""
+    return [chart_view(context, name, search), chart_caption_view(context, search)]
+
+
+def chart_caption_view(context: DashboardContext, search: str | None):
+    """Filters and period in one line, and the data's last day (None for a bad link: the banner says why)."""
+    try:
+        filters = filters_from(search)
+    except FilterError:
+        return None
+    start, end, data_end = period(context, filters)
+    return chart_caption(filters_sentence(filters, start, end), data_end)
+
+
 def chart_view(context: DashboardContext, name: str, search: str | None):
-    """The body of a chart card: a graph, a table, or a friendly message."""
+    """The chart itself: a graph, a table, or a friendly message."""
     try:
         chart = registry.load_all().get(name)
         missing = registry.missing_input(chart.needs, context.warehouse.has_rows) if chart else None
         if missing:
             return panel("No data", "C" + missing.split(" — c", 1)[1] + " to see this chart.", kind="empty")
         chart, filters, df = chart_frame(context, name, search)
-        present = is_present(filters)
+        present, dark = is_present(filters), is_dark(filters)
         if chart.figure is None:
             return frame_table(df) if not df.is_empty() else panel("No data", chart.empty_message, kind="empty")
+        start, end, data_end = period(context, filters)
+        config = graph_config(chart.name, present=present, filename=file_stem(chart.name, filters, end))
         if df.is_empty():
-            config = {**graph_config(chart.name, present=present), "displayModeBar": False}
-            return chart_graph(chart, empty_figure(chart.empty_message, present=present), config)
-        end, data_end = period_end(context, filters)
-        figure = mark_in_progress(chart.figure(df, filters), end, data_end=data_end, present=present)
-        return chart_graph(chart, figure, graph_config(chart.name, present=present))
+            figure = apply_theme(empty_figure(chart.empty_message, present=present), dark=dark)
+            return chart_graph(chart, figure, {**config, "displayModeBar": False})
+        figure = mark_in_progress(chart.figure(df, filters), end, data_end=data_end, present=present, start=start)
+        return chart_graph(chart, apply_theme(figure, dark=dark), config)
     except Exception as err:  # noqa: BLE001 - every failure becomes a message
         return _error_view(err)
 
 
-def period_end(context: DashboardContext, filters: Filters) -> tuple[date | None, date | None]:
-    """(last day the chart's numbers cover, the data's last day): the filter's end when it is
-    earlier than the newest contribution, else that contribution's day (None when unknown)."""
+def period(context: DashboardContext, filters: Filters) -> tuple[date | None, date | None, date | None]:
+    """(first day of the window, last day the chart's numbers cover, the data's last day).
+
+    The last covered day is the filter's end when it is earlier than the newest
+    contribution, else that contribution's day; None where unknown.
+    """
     try:
         data_end = context.warehouse.data_end()
         with context.warehouse.cursor() as cur:
-            end = resolve_cycle(cur, filters).end
+            resolved = resolve_cycle(cur, filters)
     except HealthdashError:
-        return None, None
+        return filters.start, filters.end, None
     if data_end is None:
-        return None, None
-    return (min(end, data_end) if end else data_end), data_end
+        return resolved.start, resolved.end, None
+    return resolved.start, (min(resolved.end, data_end) if resolved.end else data_end), data_end
 
 
 def chart_csv(context: DashboardContext, name: str, search: str | None) -> dict[str, str]:
-    """``dcc.Download`` payload: CSV of exactly the frame the chart plots."""
-    _, _, df = chart_frame(context, name, search)
-    return {"content": csv_text(df), "filename": f"{name}.csv", "type": "text/csv"}
+    """``dcc.Download`` payload: CSV of exactly the frame the chart plots, named
+    ``<chart>-<filters>-<date>.csv`` (the date the numbers run to)."""
+    _, filters, df = chart_frame(context, name, search)
+    _, end, _ = period(context, filters)
+    return {"content": csv_text(df), "filename": f"{file_stem(name, filters, end)}.csv",
+            "type": "text/csv;charset=utf-8"}
 
 
 def embed_href(name: str, search: str | None) -> str:
@@ -290,19 +315,9 @@ def unknown_names(context: DashboardContext, filters: Filters) -> str:
 def filter_summary(search: str | None) -> str:
     """One line naming the active filters, shown in presentation mode (slides need context)."""
     try:
-        filters = filters_from(search)
+        return filters_sentence(filters_from(search))
     except FilterError:
         return ""
-    parts = [f"{label}: {', '.join(getattr(filters, key))}" for key, label in
-             (("team", "Team"), ("project", "Project"), ("repo", "Repository"), ("org", "Organisation"),
-              ("kind", "Contributions")) if getattr(filters, key)]
-    if filters.cycle:
-        parts.append(f"Release cycle: {filters.cycle}")
-    if filters.start or filters.end:
-        parts.append(f"Dates: {filters.start or '…'} to {filters.end or '…'}")
-    if filters.include_bots:
-        parts.append("Bots included")
-    return " · ".join(parts) or "All teams, all time"
 
 
 def choices(context: DashboardContext) -> dict[str, list[str]]:
@@ -351,6 +366,7 @@ function(pathname, search) {
     var classes = ['app-shell'];
     if ((pathname || '').indexOf('/embed') === 0) { classes.push('embed'); }
     if (/[?&]present=(1|true|yes)(&|$)/.test(search || '')) { classes.push('present'); }
+    if (/[?&]theme=dark(&|$)/.test(search || '')) { classes.push('dark'); }
     return classes.join(' ');
 }
 """
@@ -379,7 +395,9 @@ function(n, id) {
     var card = document.getElementById('card-' + id.name);
     var gd = card && card.querySelector('.js-plotly-plot');
     if (gd && window.Plotly) {
-        window.Plotly.downloadImage(gd, {format: 'svg', width: 1600, height: 900, filename: id.name});
+        var options = (gd._context && gd._context.toImageButtonOptions) || {};
+        window.Plotly.downloadImage(gd, {format: 'svg', width: 1600, height: 900,
+                                         filename: options.filename || id.name});
     }
     return window.dash_clientside.no_update;
 }
@@ -416,7 +434,7 @@ def _register_charts(app: dash.Dash, context: DashboardContext) -> None:
     @app.callback(Output({"type": "chart-body", "name": MATCH}, "children"),
                   Input({"type": "chart-body", "name": MATCH}, "id"), State("url", "search"))
     def _chart(body_id, search):
-        return chart_view(context, body_id["name"], search)
+        return chart_body(context, body_id["name"], search)
 
     @app.callback(Output({"type": "chart-embed", "name": MATCH}, "href"),
                   Input({"type": "chart-embed", "name": MATCH}, "id"), State("url", "search"))

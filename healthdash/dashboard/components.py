@@ -14,11 +14,12 @@ import re
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
+import dash_ag_grid as dag
 import polars as pl
-from dash import dash_table, dcc, html
+from dash import dcc, html
 
 from healthdash.dashboard.charts import Chart, Kpi
-from healthdash.dashboard.figures import FONT_FAMILY
+from healthdash.labels import KIND_LABELS, label, value_label
 from healthdash.metrics import KINDS
 
 #: Navigation: (page module name, label, path).  Pages not built yet still get a tab.
@@ -32,10 +33,6 @@ NAV_PAGES = [
     ("consistency", "Consistency", "/consistency"),
     ("data", "Data", "/data"),
 ]
-KIND_LABELS = {
-    "commit": "Commits", "review": "Reviews", "core_review": "Core reviews (+2)",
-    "merged_change": "Merged changes", "bug_filed": "Bugs filed", "bug_fixed": "Bugs fixed",
-}
 #: Filter controls: URL key -> component id.
 FILTER_IDS = {
     "team": "filter-team", "project": "filter-project", "repo": "filter-repo",
@@ -105,26 +102,34 @@ def panel(title: str, message: Any, *, kind: str = "info", children: Any = None)
 
 
 def chart_card(chart: Chart) -> html.Div:
-    """Card for one registered chart: title, info tooltip, body, CSV / SVG / embed actions."""
+    """Card for one registered chart: title, body, its definition as text, CSV / SVG / embed actions."""
+    csv_note = chart.csv_note or "Download exactly the rows shown, as CSV (UTF-8)"
     actions = [html.Button("Download CSV", id={"type": "chart-csv", "name": chart.name},
-                           className="btn btn-small", n_clicks=0, title="Download exactly the rows shown")]
+                           className="btn btn-small", n_clicks=0, title=csv_note)]
     if chart.figure is not None:
         actions.append(html.Button("SVG", id={"type": "chart-svg", "name": chart.name}, n_clicks=0,
                                    className="btn btn-small", title="Download the chart as SVG (1600×900)"))
     actions.append(html.A("Embed", id={"type": "chart-embed", "name": chart.name}, href=f"/embed/{chart.name}",
                           target="_blank", className="btn btn-small btn-link",
                           title="Open this chart alone, for iframes and slides"))
-    head = html.Div([
-        html.H3([chart.title, html.Span("i", className="info-icon", title=chart.description,
-                                        **{"aria-label": chart.description})] if chart.description
-                else chart.title, className="card-title"),
-        html.Div(actions, className="card-actions"),
-    ], className="card-head")
+    head = html.Div([html.H3(chart.title, className="card-title"), html.Div(actions, className="card-actions")],
+                    className="card-head")
     body = dcc.Loading(html.Div(id={"type": "chart-body", "name": chart.name}, className="chart-body"),
                        type="dot", color="#2F5D8A", delay_show=150)
-    return html.Div([head, body, dcc.Download(id={"type": "chart-download", "name": chart.name})],
+    about = html.P(chart.description, className="chart-description") if chart.description else None
+    return html.Div([head, body, about, dcc.Download(id={"type": "chart-download", "name": chart.name})],
                     className=f"card chart-card span-{max(1, min(12, chart.width))}",
                     id=f"card-{chart.name}")
+
+
+def chart_caption(summary: str, data_end) -> html.Div:
+    """The context a chart carries onto a slide: filters and period, and "data to <date> · healthdash".
+
+    Shown on embeds and in presentation mode (CSS), where the filter bar is not.
+    """
+    source = f"data to {data_end:%-d %b %Y} · healthdash" if data_end else "healthdash"
+    return html.Div([html.Span(summary, className="chart-filters"), html.Span(source, className="chart-source")],
+                    className="chart-caption")
 
 
 def chart_graph(chart: Chart, figure: Any, config: dict[str, Any]) -> dcc.Graph:
@@ -138,7 +143,7 @@ _URL = re.compile(r"^https?://[^\s<>\"]+$")
 _CVE = re.compile(r"\bCVE-\d{4}-\d{4,}\b")
 #: Text columns that need room: a minimum width so titles do not wrap into a tall column.
 _SHORT_TEXT = 22
-_WIDE_TEXT = {"title": "14em", "margin": "14em", "description": "14em"}
+_WIDE_PX = {"title": 240, "margin": 240, "description": 240}
 
 
 def _link_label(url: str) -> str:
@@ -161,16 +166,16 @@ def _cve_links(text: str | None) -> str:
     return _CVE.sub(lambda m: f"[{m.group(0)}](https://www.cve.org/CVERecord?id={m.group(0)})", text or "")
 
 
-def _number_format(name: str, dtype) -> dict[str, Any]:
-    """Display format of a numeric column (the CSV keeps the full values)."""
+def _number_format(name: str, dtype) -> str:
+    """d3 format of a numeric column's cells (the CSV keeps the values)."""
     if dtype.is_integer():
-        return {"specifier": ","}
+        return ","
     lowered = name.lower()
     if "share" in lowered or "coverage" in lowered or lowered in ("retention", "ratio"):
-        return {"specifier": ".1%"}
+        return ".1%"
     if "days" in lowered or "hours" in lowered or lowered.endswith("_age"):
-        return {"specifier": ",.0f"}
-    return {"specifier": ",.2~f"}
+        return ",.0f"
+    return ",.2~f"
 
 
 def _link_columns(df) -> list[str]:
@@ -185,64 +190,91 @@ def _link_columns(df) -> list[str]:
     return found
 
 
+def _min_width(header: str, values: pl.Series, *, wrap: bool = False, link: bool = False) -> int:
+    """Pixels a column needs so nothing is cut: its longest header word (headers wrap) and its
+    longest cell (numbers roughly as formatted); wrapping columns get room for a few words.
+    Columns never shrink below it, so a narrow card scrolls sideways instead of cutting."""
+    longest_word = max((len(w) for w in header.split()), default=4)
+    dtype = values.dtype
+    if wrap:
+        chars = 20
+    elif link:
+        chars = 12
+    elif dtype.is_numeric():
+        top = values.abs().max() if values.len() > values.null_count() else 0
+        chars = len(f"{int(top or 0):,}") + (3 if dtype.is_float() else 0)
+    elif dtype == pl.String or dtype.is_temporal():
+        chars = int(values.cast(pl.String).str.len_chars().max() or 0)
+    else:
+        chars = 16
+    return int(min(320, 8 * max(longest_word, chars) + 36))
+
+
 def table_rows(df) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(columns, rows) for a DataTable of ``df``: numbers formatted, links clickable.
+    """(column definitions, rows) for a grid of ``df``: words for headers and codes, numbers formatted,
+    links clickable.
 
     Only cells that are http(s) links become links (as markdown, so no HTML from the
     data is ever rendered); the frame itself is unchanged, so its CSV stays raw.
     """
     links = _link_columns(df)
     cves = [c for c in df.columns if c.lower() in ("cve", "cves", "cve_ids") and df.schema[c] == pl.String]
+    coded = [c for c in df.columns if c in ("kind", "verdict") and df.schema[c] == pl.String]
+    if links or cves or coded:
+        df = df.with_columns(*[pl.col(c).map_elements(_markdown_link, return_dtype=pl.String) for c in links],
+                             *[pl.col(c).map_elements(_cve_links, return_dtype=pl.String) for c in cves],
+                             *[pl.col(c).map_elements(lambda v, c=c: value_label(c, v), return_dtype=pl.String)
+                               for c in coded])
+    short = {c for c, dtype in df.schema.items()  # ids, dates as text, statuses: never broken over lines
+             if dtype == pl.String and df.height and (df[c].str.len_chars().max() or 0) <= _SHORT_TEXT}
     columns = []
     for name, dtype in df.schema.items():
-        column: dict[str, Any] = {"name": name.replace("_", " "), "id": name}
+        column: dict[str, Any] = {"field": name, "headerName": label(name), "headerTooltip": name,
+                                  "minWidth": _min_width(label(name), df[name], link=name in links or name in cves,
+                                                         wrap=dtype == pl.String and name not in short)}
         if dtype.is_numeric():
-            column.update(type="numeric", format=_number_format(name, dtype))
+            column.update(type="rightAligned", format=_number_format(name, dtype), valueFormatter={
+                "function": f"params.value == null ? '' : d3.format('{_number_format(name, dtype)}')(params.value)"})
         elif name in links or name in cves:
-            column["presentation"] = "markdown"
+            column.update(cellRenderer="markdown", linkTarget="_blank")
+        elif dtype == pl.String and name not in short:
+            column.update(wrapText=True, autoHeight=True)
         columns.append(column)
-    if links or cves:
-        df = df.with_columns(*[pl.col(c).map_elements(_markdown_link, return_dtype=pl.String) for c in links],
-                             *[pl.col(c).map_elements(_cve_links, return_dtype=pl.String) for c in cves])
-    return columns, df.to_dicts()
+    rows = df.with_columns(pl.col(c).cast(pl.String) for c, dtype in df.schema.items()
+                           if dtype.is_temporal()).to_dicts()
+    return columns, rows
 
 
 def links_of(columns: list[dict[str, Any]]) -> set[str]:
-    return {c["id"] for c in columns if c.get("presentation") == "markdown"}
+    return {c["field"] for c in columns if c.get("cellRenderer") == "markdown"}
 
 
 def frame_table(df, *, table_id: str | None = None, page_size: int = 15,
-                error_column: str | None = None) -> dash_table.DataTable:
-    """A sortable table of a frame (charts with ``figure=None``, the Data page).
+                error_column: str | None = None) -> dag.AgGrid:
+    """A sortable grid of a frame (charts with ``figure=None``, the Data page).
 
-    Numbers are right-aligned and formatted (thousands separators, shares as
-    percentages, days as whole days), dates never wrap, link columns are
-    clickable; with ``error_column`` rows whose cell is not empty are highlighted.
+    Headers and coded values in words, numbers right-aligned and formatted
+    (thousands separators, shares as percentages, days as whole days), link
+    columns clickable; columns fit the card and the grid scrolls sideways inside
+    it when they cannot.  With ``error_column`` rows whose cell is not empty are
+    highlighted.
     """
-    numeric = [c for c, dtype in df.schema.items() if dtype.is_numeric()]
-    dates = [c for c, dtype in df.schema.items() if dtype in (pl.Date, pl.Datetime) or isinstance(dtype, pl.Datetime)]
-    short = [c for c, dtype in df.schema.items()  # ids, dates as text, statuses: never broken over lines
-             if dtype == pl.String and df.height and (df[c].str.len_chars().max() or 0) <= _SHORT_TEXT]
     columns, rows = table_rows(df)
-    conditional: list[dict[str, Any]] = []
+    extra: dict[str, Any] = {"id": table_id} if table_id else {}
     if error_column:
-        conditional.append({"if": {"filter_query": f'{{{error_column}}} != ""'},
-                            "backgroundColor": "#FDECEA", "color": "#8A1C1C"})
-    conditional += [{"if": {"column_id": c}, "whiteSpace": "nowrap"} for c in dates + short]
-    cell_widths = [{"if": {"column_id": c}, "textAlign": "right"} for c in numeric]
-    cell_widths += [{"if": {"column_id": c}, "minWidth": _WIDE_TEXT.get(c, "9em")}
-                    for c, dtype in df.schema.items()
-                    if dtype == pl.String and c not in short and c not in links_of(columns)]
-    extra = {"id": table_id} if table_id else {}
-    return dash_table.DataTable(
-        data=rows, columns=columns, page_size=page_size, sort_action="native",
-        style_as_list_view=True, style_table={"overflowX": "auto"},
-        style_cell={"fontFamily": FONT_FAMILY, "fontSize": "0.9rem", "padding": "6px 10px", "textAlign": "left",
-                    "whiteSpace": "normal", "height": "auto", "maxWidth": "480px"},
-        style_cell_conditional=cell_widths,
-        style_header={"fontWeight": "600", "backgroundColor": "#F3F5F8", "fontFamily": FONT_FAMILY},
-        style_data_conditional=conditional, markdown_options={"link_target": "_blank"},
-        css=[{"selector": ".dash-cell-value p", "rule": "margin: 0;"}], **extra,
+        extra["getRowStyle"] = {"styleConditions": [{
+            "condition": f"params.data && params.data[{error_column!r}]",
+            "style": {"backgroundColor": "#FDECEA", "color": "#8A1C1C"}}]}
+    paged = len(rows) > page_size
+    return dag.AgGrid(
+        rowData=rows, columnDefs=[{k: v for k, v in c.items() if k != "format"} for c in columns],
+        defaultColDef={"sortable": True, "resizable": True, "filter": False, "suppressMovable": True,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
+        columnSize="responsiveSizeToFit",
+        dashGridOptions={"domLayout": "autoHeight", "pagination": paged, "paginationPageSize": page_size,
+                         "paginationPageSizeSelector": False, "suppressFieldDotNotation": True,
+                         "enableCellTextSelection": True, "ensureDomOrder": True, "tooltipShowDelay": 300},
+        className="frame-table", style={"width": "100%"}, **extra,
     )
 
 

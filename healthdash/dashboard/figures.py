@@ -5,12 +5,14 @@ the dashboard, an embed or an export shows is built here, so colours, fonts and
 empty states look the same everywhere.  No ``dash`` import: exports and tests
 use these builders without an app.
 
-* Organisations keep one colour across charts: each name hashes to a preferred
-  slot of :data:`PALETTE` (collisions inside one figure move to the next free
-  slot, biggest series first).  ``Others`` is always grey and ``Independent``
-  always charcoal.
+* Organisations keep one colour across every chart and page: each name hashes
+  to a slot of the palette in ``assets/org-palette.json``; the organisations the
+  warehouse knows are assigned once (:func:`assign_org_colors`, by name, never
+  by rank).  ``Others``, ``Independent`` and ``Unknown`` are fixed greys.
 * Presentation mode (``?present=1``, i.e. ``filters.extra["present"]``) means
-  large type, no title clutter and a toolbar that exports slide-sized images.
+  large type, no title clutter and a toolbar that exports slide-sized images;
+  ``?theme=dark`` recolours a finished figure for dark slides (:func:`apply_theme`).
+* Partial first / last periods are marked in :mod:`healthdash.dashboard.periods`.
 * Builders for common shapes are made by factories (:func:`area_over_time`,
   :func:`line_over_time`, :func:`bar_top`) so an area registers a chart with
   ``figure=area_over_time(x="month", y="commits", series="org")``.
@@ -19,29 +21,29 @@ use these builders without an app.
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timedelta
 from typing import Any, Callable, Iterable, Mapping
 
 import plotly.graph_objects as go
 import polars as pl
 
-#: Seventeen well-separated colours (Tableau 10 plus seven that differ from all of them in hue
-#: or lightness); greys are reserved for Others / Independent / Unknown.
-PALETTE = (
-    "#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#EECA3B", "#9D755D",
-    "#FF9DA6", "#1B3A6B", "#7B3FA0", "#A5A51E", "#17BECF", "#1E6B52", "#C2185B", "#F4A582", "#5E3C1E",
-)
+from healthdash.assets import palette
+
+#: The organisation palette lives in ``assets/org-palette.json`` (served with the page, read here):
+#: well-separated colours, and fixed greys for Others / Independent / Unknown.
+PALETTE = tuple(palette()["colors"])
 OTHERS = "Others"
 INDEPENDENT = "Independent"
 UNKNOWN = "Unknown"
 #: Fixed colours for the categories that are not organisations.
-FIXED_COLORS = {OTHERS: "#BDBDBD", INDEPENDENT: "#4D4D4D", UNKNOWN: "#DADADA"}
+FIXED_COLORS = dict(palette()["fixed"])
 #: Named colours for status-like values (scorecards, checks, matrices).
 COLORS = {
     "primary": "#2F5D8A", "text": "#1F2933", "muted": "#6B7785", "grid": "#E6E9EE",
     "background": "#FFFFFF", "good": "#2E8540", "warn": "#E0A100", "bad": "#C62828",
     "neutral": "#9AA5B1", **{k.lower(): v for k, v in FIXED_COLORS.items()},
 }
+#: Dark slide templates (``?theme=dark``): the same roles, dark ground.
+DARK = {"background": "#0F172A", "text": "#E5E7EB", "muted": "#9CA3AF", "grid": "#334155"}
 FONT_FAMILY = "Inter, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 #: Image export size: a 16:9 slide.
 EXPORT_WIDTH, EXPORT_HEIGHT = 1600, 900
@@ -56,33 +58,43 @@ def _slot(name: str) -> int:
     return int.from_bytes(digest[:4], "big") % len(PALETTE)
 
 
-def org_color(name: str) -> str:
-    """The preferred colour of one organisation (same in every chart)."""
-    return FIXED_COLORS.get(name) or PALETTE[_slot(name)]
+#: Colours given to the organisations the warehouse knows (:func:`assign_org_colors`).
+_ASSIGNED: dict[str, str] = {}
 
 
-def color_map(names: Iterable[str]) -> dict[str, str]:
-    """Colours for the series of one figure, ``names`` biggest first.
+def assign_org_colors(names: Iterable[str]) -> dict[str, str]:
+    """Give each known organisation one colour for every chart and page.
 
-    Each name takes its hashed slot unless a bigger series in the same figure
-    already has it; then the next free slot.  Fixed categories keep their grey.
+    Each name takes the slot its hash picks; when an earlier name (alphabetical
+    order) has it, the next free slot.  Depends on names only, never on ranks or
+    on which series a figure happens to hold, so "Acme" is the same blue in
+    every chart; two organisations share a colour only past the palette's size.
     """
-    colors: dict[str, str] = {}
+    assigned: dict[str, str] = {}
     used: set[int] = set()
-    for name in names:
-        if name in colors:
-            continue
-        if name in FIXED_COLORS:
-            colors[name] = FIXED_COLORS[name]
-            continue
+    for name in sorted({str(n) for n in names if n} - set(FIXED_COLORS)):
         slot = _slot(name)
         for step in range(len(PALETTE)):
             candidate = (slot + step) % len(PALETTE)
-            if candidate not in used or len(used) >= len(PALETTE):
+            if candidate not in used:
                 break
+        else:
+            candidate = slot
         used.add(candidate)
-        colors[name] = PALETTE[candidate]
-    return colors
+        assigned[name] = PALETTE[candidate]
+    _ASSIGNED.clear()
+    _ASSIGNED.update(assigned)
+    return assigned
+
+
+def org_color(name: str) -> str:
+    """The colour of one organisation (the same in every chart; fixed greys for the non-organisations)."""
+    return FIXED_COLORS.get(name) or _ASSIGNED.get(name) or PALETTE[_slot(name)]
+
+
+def color_map(names: Iterable[str]) -> dict[str, str]:
+    """Colours for the series of one figure: each name's own colour (:func:`org_color`)."""
+    return {name: org_color(name) for name in names}
 
 
 # --------------------------------------------------------------------------- style
@@ -91,6 +103,50 @@ def is_present(filters: Any) -> bool:
     """True when the view asks for presentation mode (``?present=1``)."""
     extra: Mapping[str, str] = getattr(filters, "extra", None) or {}
     return str(extra.get("present", "")).lower() in ("1", "true", "yes")
+
+
+def is_dark(filters: Any) -> bool:
+    """True when the view asks for the dark slide theme (``?theme=dark``)."""
+    extra: Mapping[str, str] = getattr(filters, "extra", None) or {}
+    return str(extra.get("theme", "")).lower() == "dark"
+
+
+def _darken(color: Any) -> Any:
+    light = {COLORS["background"].lower(): DARK["background"], COLORS["text"].lower(): DARK["text"],
+             COLORS["muted"].lower(): DARK["muted"], COLORS["grid"].lower(): DARK["grid"]}
+    return light.get(color.lower(), color) if isinstance(color, str) else color
+
+
+def apply_theme(fig: go.Figure, *, dark: bool) -> go.Figure:
+    """Recolour a finished figure for a dark slide template (no-op for the light theme).
+
+    Run after the builders and the in-progress marks: the white gaps, notes and
+    table fills they drew in the light colours move to their dark counterparts.
+    """
+    if not dark:
+        return fig
+    fig.update_layout(template="plotly_dark", paper_bgcolor=DARK["background"], plot_bgcolor=DARK["background"],
+                      font_color=DARK["text"], legend_font_color=DARK["text"])
+    fig.update_xaxes(gridcolor=DARK["grid"], zerolinecolor=DARK["grid"], linecolor=DARK["grid"])
+    fig.update_yaxes(gridcolor=DARK["grid"], zerolinecolor=DARK["grid"], linecolor=DARK["grid"])
+    for trace in fig.data:
+        if trace.type == "table":
+            trace.header.fill.color = DARK["grid"]
+            trace.cells.fill.color = DARK["background"]
+            continue
+        for part in ("line", "marker"):
+            holder = getattr(trace, part, None)
+            if holder is not None and getattr(holder, "color", None) is not None:
+                holder.color = _darken(holder.color) if isinstance(holder.color, str) else holder.color
+            if part == "marker" and holder is not None and getattr(holder, "line", None) is not None:
+                holder.line.color = _darken(holder.line.color)
+        if getattr(trace, "fillcolor", None):
+            trace.fillcolor = _darken(trace.fillcolor)
+    for shape in fig.layout.shapes:
+        shape.fillcolor = _darken(shape.fillcolor)
+    for note in fig.layout.annotations:
+        note.font.color = _darken(note.font.color) if note.font.color else DARK["text"]
+    return fig
 
 
 def apply_house_style(fig: go.Figure, *, present: bool = False) -> go.Figure:
@@ -145,16 +201,20 @@ def _room_for_bar_labels(fig: go.Figure, base: int) -> None:
         fig.update_layout(margin={"r": max(fig.layout.margin.r or 0, int(widest) + 12)})
 
 
-def graph_config(name: str, *, present: bool = False) -> dict[str, Any]:
-    """``dcc.Graph`` config: a lean toolbar whose camera saves a slide-sized PNG."""
+def graph_config(name: str, *, present: bool = False, filename: str | None = None) -> dict[str, Any]:
+    """``dcc.Graph`` config: a lean toolbar whose camera saves a slide-sized PNG at 2x.
+
+    ``filename`` (``<chart>-<filters>-<date>``) names the PNG and, through the
+    SVG button, the SVG too.
+    """
     return {
         "displaylogo": False,
         "displayModeBar": "hover" if not present else False,
         "responsive": True,
         "modeBarButtonsToRemove": ["lasso2d", "select2d", "autoScale2d", "toggleSpikelines",
                                    "sendDataToCloud", "zoomIn2d", "zoomOut2d"],
-        "toImageButtonOptions": {"format": "png", "filename": name, "width": EXPORT_WIDTH,
-                                 "height": EXPORT_HEIGHT, "scale": 1},
+        "toImageButtonOptions": {"format": "png", "filename": filename or name, "width": EXPORT_WIDTH,
+                                 "height": EXPORT_HEIGHT, "scale": 2},
     }
 
 
@@ -290,123 +350,3 @@ def bar_top(*, label: str, value: str, share: str | None = None, x_title: str = 
         return apply_house_style(fig, present=present)
 
     return build
-
-
-# --------------------------------------------------------------------------- partial last period
-
-#: Median gap (days) between consecutive x values -> period length in months.
-_PERIODS = ((27, 32, 1, "month"), (88, 93, 3, "quarter"))
-IN_PROGRESS = "in-progress"
-
-
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    return value if isinstance(value, date) else None
-
-
-def _period_bounds(day: date, months: int) -> tuple[date, date]:
-    """First and last day of the ``months``-long period (month or calendar quarter) holding ``day``."""
-    first_month = (day.month - 1) // months * months + 1
-    start = date(day.year, first_month, 1)
-    nxt = date(start.year + (first_month + months - 1) // 12, (first_month + months - 1) % 12 + 1, 1)
-    return start, nxt - timedelta(days=1)
-
-
-def _period_label(start: date, months: int) -> str:
-    return start.strftime("%b %Y") if months == 1 else f"{start.year} Q{(start.month - 1) // 3 + 1}"
-
-
-def partial_period(xs: Iterable[Any], end: date | None) -> tuple[int, date, date] | None:
-    """``(months, first day, last day)`` of the period of the last x value when ``end`` falls
-    inside it before its last day (the period is still running), else None.
-
-    ``xs`` are the dates of one monthly or quarterly series (period starts or period ends);
-    the period length is read from the median gap between them.
-    """
-    days = sorted({d for d in (_as_date(x) for x in xs) if d is not None})
-    if end is None or len(days) < 2:
-        return None
-    gaps = sorted((b - a).days for a, b in zip(days, days[1:]))
-    gap = gaps[len(gaps) // 2]
-    months = next((m for low, high, m, _ in _PERIODS if low <= gap <= high), None)
-    if months is None:
-        return None
-    start, last = _period_bounds(days[-1], months)
-    return (months, start, last) if start <= end < last else None
-
-
-def _overlay_last_segment(trace: Any) -> list[go.Scatter]:
-    """A white gap and a dashed copy over the trace's last segment, and a hollow last marker."""
-    xs, ys = list(trace.x)[-2:], list(trace.y)[-2:]
-    color = (trace.line.color if trace.line and trace.line.color else None) or COLORS["primary"]
-    width = (trace.line.width if trace.line and trace.line.width else 2) or 2
-    common = {"x": xs, "y": ys, "xaxis": trace.xaxis, "yaxis": trace.yaxis, "showlegend": False,
-              "hoverinfo": "skip", "connectgaps": trace.connectgaps, "name": IN_PROGRESS}
-    shape = trace.line.shape if trace.line and trace.line.shape else "linear"
-    has_markers = "markers" in (trace.mode or "")
-    size = ((trace.marker.size if trace.marker and isinstance(trace.marker.size, (int, float)) else 6) or 6) + 2
-    return [
-        go.Scatter(mode="lines", line={"color": COLORS["background"], "width": width + 2, "shape": shape},
-                   **common),
-        go.Scatter(mode="lines+markers" if has_markers else "lines",
-                   line={"color": color, "width": width, "dash": "dot", "shape": shape},
-                   marker={"size": [0, size], "color": COLORS["background"], "line": {"color": color, "width": 2}},
-                   **common),
-    ]
-
-
-def mark_in_progress(fig: go.Figure, end: date | None, *, present: bool = False,
-                     data_end: date | None = None) -> go.Figure:
-    """Mark the last period of monthly / quarterly series as in progress when ``end`` falls inside it.
-
-    ``end`` is the last day the numbers cover (the data's last date, or the filter's end
-    when earlier).  Lines get a dotted last segment and a hollow last point, bars a lighter
-    hatched last bar, stacked areas a faded last segment; a small note above the plot says
-    which period is running.  The traces keep every value: nothing is dropped.
-    """
-    if end is None or (fig.layout.meta or {}).get("empty"):
-        return fig
-    found: tuple[int, date, date] | None = None
-    overlays: list[go.Scatter] = []
-    fades: list[tuple[Any, Any, str]] = []
-    for trace in fig.data:
-        if trace.type not in ("scatter", "bar") or trace.x is None or len(trace.x) < 2:
-            continue
-        if trace.type == "bar" and trace.orientation == "h":
-            continue
-        if trace.type == "scatter" and "lines" not in (trace.mode or "lines"):
-            continue
-        period = partial_period(trace.x, end)
-        if period is None or _as_date(trace.x[-1]) is None or _as_date(trace.x[-1]) < period[1]:
-            continue
-        found = found or period
-        if trace.type == "bar":
-            count = len(trace.x)
-            trace.marker.opacity = [1.0] * (count - 1) + [0.45]
-            trace.marker.pattern = {"shape": [""] * (count - 1) + ["/"], "fgcolor": COLORS["background"],
-                                    "solidity": 0.25}
-        elif trace.stackgroup:
-            fades.append((trace.x[-2], trace.x[-1], trace.xaxis or "x"))
-        else:
-            overlays.extend(_overlay_last_segment(trace))
-    if found is None:
-        return fig
-    months, start, last = found
-    for x0, x1, axis in dict.fromkeys(fades):
-        fig.add_shape(type="rect", xref=axis, yref="paper", x0=x0, x1=x1, y0=0, y1=1, layer="above",
-                      fillcolor=COLORS["background"], opacity=0.55, line={"width": 0}, name=IN_PROGRESS)
-    for overlay in overlays:
-        fig.add_trace(overlay)
-    unit = "month" if months == 1 else "quarter"
-    running = data_end is None or end >= data_end
-    note = (f"{_period_label(start, months)}: {unit} in progress, data to {end.day} {end:%b}" if running
-            else f"{_period_label(start, months)}: partial {unit}, up to {end.day} {end:%b}")
-    base = 22 if present else 13
-    fig.add_annotation(text=note, name=IN_PROGRESS, showarrow=False, xref="paper", yref="paper", x=0, y=1,
-                       xanchor="left", yanchor="bottom", yshift=2,
-                       font={"size": base - (5 if present else 2), "color": COLORS["muted"]})
-    top = fig.layout.margin.t or 0
-    fig.update_layout(margin={"t": max(top, 40 if present else 30)},
-                      meta={**(fig.layout.meta or {}), IN_PROGRESS: start.isoformat()})
-    return fig

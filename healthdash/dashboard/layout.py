@@ -9,6 +9,9 @@ yet shows an honest "arrives with ..." panel instead of empty boxes.
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+from urllib.parse import urlencode
+
 import dash
 from dash import dcc, html
 
@@ -31,8 +34,35 @@ def shell(choices: dict[str, list[str]]) -> html.Div:
     ], id="app-shell", className="app-shell")
 
 
-def area_page(page: str, title: str, intro: str, arrives_with: str) -> html.Div:
-    """Header, KPI cards and the registered charts of ``page`` (or a 'not yet' panel)."""
+class Section(NamedTuple):
+    """One tab of a long page: charts registered with ``section=key`` (unknown sections go to the first)."""
+
+    key: str
+    label: str
+    blurb: str = ""
+
+
+def _tab_href(page: str, query: dict[str, Any], key: str) -> str:
+    kept = {k: v for k, v in query.items() if k != "tab"}
+    if key:
+        kept["tab"] = key
+    encoded = urlencode(kept, doseq=True)
+    return f"/{page}" + (f"?{encoded}" if encoded else "")
+
+
+def _section_of(chart, sections: list[Section]) -> str:
+    keys = [s.key for s in sections]
+    return chart.section if chart.section in keys else keys[0]
+
+
+def area_page(page: str, title: str, intro: str, arrives_with: str, *,
+              sections: list[Section] | None = None, query: dict[str, Any] | None = None) -> html.Div:
+    """Header, KPI cards and the registered charts of ``page`` (or a 'not yet' panel).
+
+    With ``sections`` the charts are split into tabs (links carrying ``?tab=``, so a
+    copied link opens the same tab); only the open tab's charts are laid out, so
+    only they are computed.
+    """
     charts = registry.for_page(page)
     kpis = registry.kpis_for_page(page)
     header = html.Div([html.H1(title), html.P(intro, className="page-intro")], className="page-head")
@@ -42,5 +72,15 @@ def area_page(page: str, title: str, intro: str, arrives_with: str) -> html.Div:
             f"No {title.lower()} metrics are registered in this installation yet: they arrive with "
             f"{arrives_with}. Once that area is collected, its charts appear here.", kind="empty")],
             className=f"page-{page}")
+    tabs = blurb = None
+    if sections:
+        query = query or {}
+        current = query.get("tab") if query.get("tab") in [s.key for s in sections] else sections[0].key
+        tabs = html.Nav([dcc.Link(s.label, href=_tab_href(page, query, s.key), id=f"tab-{s.key or 'main'}",
+                                  className="section-tab selected" if s.key == current else "section-tab")
+                         for s in sections], className="section-tabs", role="tablist")
+        section = next(s for s in sections if s.key == current)
+        blurb = html.P(section.blurb, className="section-blurb") if section.blurb else None
+        charts = [c for c in charts if _section_of(c, sections) == current]
     grid = html.Div([chart_card(c) for c in charts], className="chart-grid")
-    return html.Div([header, kpi_row(page) if kpis else None, grid], className=f"page-{page}")
+    return html.Div([header, kpi_row(page) if kpis else None, tabs, blurb, grid], className=f"page-{page}")

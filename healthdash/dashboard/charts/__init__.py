@@ -32,6 +32,8 @@ class Chart:
     empty_message: str = "No data for these filters."
     width: int = 12                # grid columns out of 12
     needs: tuple[str, ...] = ()    # warehouse tables its inputs come from (see NEEDS_SOURCES)
+    section: str = ""              # tab of the page it sits in (pages with tabs; "" = the first tab)
+    csv_note: str = ""             # what "Download CSV" holds when it is more than the plotted rows
 
 
 @dataclass(frozen=True)

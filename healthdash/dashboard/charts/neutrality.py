@@ -18,6 +18,7 @@ import polars as pl
 from healthdash.dashboard.charts import Chart, register
 from healthdash.dashboard.figures import (COLORS, PALETTE, apply_house_style, area_over_time, color_map,
                                           empty_figure, is_present, month_ticks)
+from healthdash.labels import KIND_LABELS, VERDICT_LABELS
 from healthdash.metrics import neutrality
 from healthdash.metrics.filters import Filters
 
@@ -136,10 +137,12 @@ def governance_history(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         if part.is_empty():
             continue
         fig.add_trace(go.Scatter(
-            x=part["as_of"].to_list(), y=part["team"].to_list(), name=verdict, mode="markers",
+            x=part["as_of"].to_list(), y=part["team"].to_list(), name=VERDICT_LABELS.get(verdict, verdict),
+            mode="markers",
             marker={"symbol": "square", "size": 22 if present else 16, "color": color},
             customdata=part["margin_text"].fill_null("").to_list(),
-            hovertemplate="%{y} at %{x|%d %b %Y}: " + verdict + "<br>%{customdata}<extra></extra>"))
+            hovertemplate="%{y} at %{x|%d %b %Y}: " + VERDICT_LABELS.get(verdict, verdict)
+                          + "<br>%{customdata}<extra></extra>"))
     teams = sorted(df["team"].unique().to_list())
     fig.update_layout(height=max(260, 90 + 40 * len(teams)) if not present else None,
                       yaxis={"categoryorder": "array", "categoryarray": teams[::-1], "title": ""})
@@ -159,9 +162,10 @@ def org_by_team(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     fig = go.Figure()
     for kind in kinds:
         part = df.filter(pl.col("kind") == kind)
-        fig.add_trace(go.Bar(x=part["team"].to_list(), y=part["contributions"].to_list(), name=kind,
+        fig.add_trace(go.Bar(x=part["team"].to_list(), y=part["contributions"].to_list(),
+                             name=KIND_LABELS.get(kind, kind),
                              marker={"color": colors[kind]}, customdata=part["share_of_team"].to_list(),
-                             hovertemplate="%{x} · " + kind + ": %{y:,} (%{customdata:.0%} of the team)<extra></extra>"))
+                             hovertemplate="%{x} · " + KIND_LABELS.get(kind, kind) + ": %{y:,} (%{customdata:.0%} of the team)<extra></extra>"))
     fig.update_layout(barmode="stack", yaxis_title="Contributions",
                       xaxis={"categoryorder": "array", "categoryarray": teams})
     return apply_house_style(fig, present=present)
@@ -187,7 +191,7 @@ _CHARTS = [
     Chart("neutrality-by-team", "Neutrality by team", "participation", rounded(neutrality.team_table), None, order=70,
           description=("Per team over the filters: people, organisations (independents one per person), "
                        "elephant factor, top-1 and top-2 share, HHI, effective organisations, pony factor "
-                       "(fewest people with >= 50%) and the independents' share.")),
+                       "(fewest people with >= 50%) and the independents' share."), section="governance"),
     Chart("governance-view", "Governance: affiliation diversity", "participation", neutrality.governance_summary,
           None, order=75,
           description=("The community's historic criteria per team over the rolling window ending at the "
@@ -196,33 +200,36 @@ _CHARTS = [
                        "the margin — how many contributions would flip it. Thresholds from [governance]; "
                        "each cell reads 'top organisation share · top-2 share of the total'. An unmapped "
                        "email domain ('x.example (unmapped)') counts as one organisation; each Independent "
-                       "or Unknown person as an organisation of their own.")),
+                       "or Unknown person as an organisation of their own."), section="governance"),
     Chart("governance-history", "Governance verdict by month", "participation", neutrality.governance_history,
           governance_history, order=80,
           description=("The verdict at every month end over the rolling window, so a team flipping between "
-                       "states on a handful of contributions is visible; hover for the margin.")),
+                       "states on a handful of contributions is visible; hover for the margin."), section="governance"),
     Chart("concentration-by-kind", "Concentration by contribution kind", "participation",
           rounded(neutrality.concentration), None, order=85, width=6,
           description="Elephant factor, top-1/top-2 share, HHI, effective organisations and independents' share "
-                      "per kind and over all selected kinds."),
+                      "per kind and over all selected kinds.",
+          section="governance"),
     Chart("pony-factor", "Pony factor", "participation", rounded(neutrality.pony_factor), None, order=86, width=6,
-          description="The fewest people whose contributions reach 50%, per kind and over all selected kinds."),
+          description="The fewest people whose contributions reach 50%, per kind and over all selected kinds.",
+          section="governance"),
     Chart("org-shares-by-kind", "Organisations per contribution kind", "participation", rounded(neutrality.org_shares),
           None, order=90, width=6,
-          description="Per kind: each organisation's contributions, people and share; independents as one group."),
+          description="Per kind: each organisation's contributions, people and share; independents as one group.",
+          section="governance"),
     Chart("team-dependence", "Organisations each team depends on, per release cycle", "participation",
           rounded(neutrality.team_dependence), None, order=95, width=6,
           description=(f"The {neutrality.DEPENDENCE_TOP_N} organisations with the largest share of each team's "
-                       "contributions in each release cycle, with the change from the previous cycle.")),
+                       "contributions in each release cycle, with the change from the previous cycle."), section="governance"),
     Chart("new-contributors", "New contributors and six-month retention", "participation",
           neutrality.new_contributors, new_contributors, order=65, width=6,
           description=("People whose first contribution in scope falls in the month, and the share of them "
                        "with a contribution six to eight months later (blank until that is known). The "
-                       "first month of data counts everyone already active as new.")),
+                       "first month of data counts everyone already active as new."), section="people"),
     Chart("affiliation-changes", "Affiliation changes", "participation", neutrality.affiliation_changes, None,
           order=110, width=12,
           description="People whose organisation changed, the day of the first contribution under the new one, "
-                      "and the rule and file line that gave it."),
+                      "and the rule and file line that gave it.", section="people"),
     Chart("organisation-by-team", "Contributions by team and kind", "organisation", neutrality.org_detail,
           org_by_team, order=10, width=7,
           description="The organisation's contributions per team, stacked by kind; hover for its share of the team."),

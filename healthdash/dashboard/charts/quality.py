@@ -161,6 +161,8 @@ register(Chart(
     description=("Line coverage of each repository's latest report in the window (covered / valid lines; "
                  "branches when measured) with its monthly trend; green from 80%, amber from 60%."),
     empty_message=NO_COVERAGE, width=7,
+    csv_note=("Download CSV: every repository's monthly reports (the sparklines); the bars are the rows "
+              "with is_latest = true"),
 ))
 register(Chart(
     name="coverage-by-project", title="Coverage per project", page="quality",

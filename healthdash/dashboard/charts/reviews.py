@@ -118,7 +118,7 @@ register(Chart(
     metric=reviews.reviews_by_org,
     figure=bar_top(label="org", value="reviews", share="share", x_title="Reviews",
                    empty="No reviews for these filters."),
-    order=40, width=6,
+    order=40, width=6, section="reviews",
     description=("Code-Review votes (Gerrit) and submitted reviews (GitHub) on other people's changes, by the "
                  "reviewer's organisation at the vote date; self-votes and CI are not reviews."),
     empty_message="No reviews for these filters.",
@@ -128,7 +128,7 @@ register(Chart(
     name="review-activity", title="Reviews and core approvals per month", page="participation",
     needs=("changes",),
     metric=reviews.review_activity,
-    figure=activity_figure, order=45, width=6,
+    figure=activity_figure, order=45, width=6, section="reviews",
     description=("Per month: reviews of others' changes, core approvals (+2 / APPROVED), distinct reviewers, "
                  "active core reviewers (gave a core approval) and reviewer load = reviews per active core."),
     empty_message="No reviews for these filters.",
@@ -137,7 +137,7 @@ register(Chart(
 register(Chart(
     name="top-reviewers", title="Reviewers", page="participation",
     needs=("changes",),
-    metric=reviews.top_reviewers, figure=None, order=55, width=6,
+    metric=reviews.top_reviewers, figure=None, order=55, width=6, section="people",
     description=("The 50 busiest reviewers: reviews of others' changes, of which core approvals, and their "
                  "votes on their own changes (self-votes, counted nowhere else)."),
     empty_message="No reviews for these filters.",
