@@ -225,7 +225,11 @@ def export(
     filters: str = typer.Option("", "--filter", help="Filters as a URL query string, e.g. 'team=Compute&start=2025-01-01'."),
     list_charts: bool = typer.Option(False, "--list", help="List exportable charts and exit."),
 ) -> None:
-    """Export the numbers behind the dashboard's charts as CSV or Parquet files."""
+    """Export the numbers behind the dashboard's charts as CSV (UTF-8 with BOM) or Parquet files.
+
+    `healthdash export slides [CHART…] --filter Q -o DIR` writes DIR/index.html instead: an offline
+    slide deck, one chart per 16:9 slide, plus each chart as SVG.
+    """
     from healthdash.dashboard.charts import load_all
     from healthdash.export import export_charts
     from healthdash.metrics import parse_filters
@@ -236,6 +240,14 @@ def export(
     if list_charts:
         for name, chart in sorted(registry.items()):
             typer.echo(f"{name:32} {chart.title}")
+        return
+    if charts and charts[0] == "slides":
+        from healthdash.deck import write_deck
+
+        settings = _settings(config)
+        with reader(settings.warehouse) as con:
+            written = write_deck(con, registry, charts[1:], parse_filters(filters, extra_keys=("theme",)), out)
+        console.print(f"wrote {out / 'index.html'} and {len(written) - 1} SVG file(s)")
         return
     unknown = [c for c in charts or [] if c not in registry]
     if unknown:

@@ -1,10 +1,13 @@
 """Real headless Chromium against the served dashboard (the fixture warehouse).
 
 Starts ``create_app`` with werkzeug's ``make_server`` on a free local port in a
-thread, drives ``/usr/bin/chromium`` through selenium and chromedriver, and
-checks what a user sees: the Participation chart with its traces, the CSV the
-"Download CSV" button saves, and the URL query string following a filter
-change.  Screenshots of every page go to ``screenshots/`` (gitignored).
+thread, drives ``/usr/bin/chromium`` through selenium and chromedriver (one
+browser for the module), and checks what a user sees: the Participation chart
+with its traces, the CSV the "Download CSV" button saves, the URL query string
+following a filter change; every page, every chart's embed and presentation
+view loading without console errors and with its charts drawn; the phone
+layout; the slide deck opening offline.  Screenshots go to ``screenshots/``
+(gitignored) and are checked non-blank by their pixels' luminance spread.
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 from werkzeug.serving import make_server  # noqa: E402
 
+from healthdash.dashboard import charts as registry  # noqa: E402
 from healthdash.dashboard.app import create_app  # noqa: E402
+from pngstats import luminance_spread  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +65,7 @@ def browser(tmp_path_factory):
     options.add_experimental_option("prefs", {
         "download.default_directory": str(downloads), "download.prompt_for_download": False,
         "download.directory_upgrade": True, "safebrowsing.enabled": False})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_window_size(1600, 1000)
     driver.downloads = downloads
@@ -174,12 +180,154 @@ def test_every_page_renders_without_errors(served, browser):
              ("/embed/commits-by-org?present=1", ".embed"), ("/embed/top-organisations", ".embed"),
              ("/no-such-page", ".panel-warn"), ("/participation?start=not-a-date", ".app-status .panel-warn")]
     browser.get(served + "/")
+    browser.get_log("browser")
     for path, marker in pages:
         _navigate(browser, path)
-        _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, marker) and _settled(d))
+        _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, marker) and _settled(d)
+              and d.execute_script("return !document.querySelector('.chart-body .js-plotly-plot:not(:has(.main-svg))')"))
         body = browser.find_element(By.TAG_NAME, "body").text
         assert "Traceback" not in body and "Something went wrong" not in body, path
+        # No console errors, except the 404 page's own (the server answers it with status 404).
+        errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+        assert not [e for e in errors if "no-such-page" not in e], (path, errors)
         name = path.strip("/").replace("/", "_").replace("?", "_").replace("=", "-") or "overview"
-        browser.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+        data = browser.get_screenshot_as_png()
+        (SCREENSHOTS / f"{name}.png").write_bytes(data)
+        assert luminance_spread(data) > 2.0, f"{path}: blank screenshot"
     # The bad date in the last URL is reported in one friendly sentence.
     assert "is not a date like" in browser.find_element(By.TAG_NAME, "body").text
+
+
+# --------------------------------------------------------------------------- every view, every chart
+
+def _console_errors(driver) -> list[str]:
+    """Errors the page logged since the last call (the browser log is drained on read)."""
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def _shot(driver, name: str, *, min_spread: float = 2.0) -> None:
+    """Save a screenshot and check it is not blank (luminance spread of its pixels)."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    data = driver.get_screenshot_as_png()
+    (SCREENSHOTS / f"{name}.png").write_bytes(data)
+    assert luminance_spread(data) > min_spread, f"{name}: the screenshot is blank"
+
+
+def _charts_drawn(driver) -> bool:
+    """Every chart body holds a drawn plot, a grid with rows or a friendly panel."""
+    return driver.execute_script("""
+        var bodies = document.querySelectorAll('.chart-body');
+        return Array.prototype.every.call(bodies, function (b) {
+            return b.querySelector('.js-plotly-plot .main-svg') || b.querySelector('.ag-row, .panel');
+        });""")
+
+
+def _load(driver, url: str, marker: str) -> None:
+    driver.get(url)
+    _wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, marker) and _settled(d) and _charts_drawn(d))
+
+
+def test_pages_and_presentation_views_load_without_console_errors(served, browser):
+    _console_errors(browser)
+    # (every page loads in the plain view in test_every_page_renders_without_errors)
+    views = [("/", "present=1"), ("/participation?tab=governance", ""), ("/participation?tab=people", "present=1"),
+             ("/participation", "present=1&theme=dark"), ("/security", "present=1"), ("/data", "theme=dark")]
+    for path, mode in views:
+        url = served + path + (("&" if "?" in path else "?") + mode if mode else "")
+        browser.get(url)
+        _wait(browser, lambda d: _settled(d) and (not d.find_elements(By.CSS_SELECTOR, ".chart-body")
+                                                  or _charts_drawn(d)))
+        assert not _console_errors(browser), url
+        body = browser.find_element(By.TAG_NAME, "body").text
+        assert "Traceback" not in body and "Something went wrong" not in body, url
+        name = (path.strip("/").replace("/", "_").replace("?", "_").replace("=", "-") or "overview")
+        _shot(browser, f"{name}-{mode.replace('=', '-').replace('&', '_') or 'page'}")
+    # Presentation mode: one chart fills one 16:9 screen, its title and caption on it.
+    browser.get(served + "/participation?team=compute&present=1")
+    _wait(browser, lambda d: _settled(d) and _charts_drawn(d))
+    card = browser.find_element(By.ID, "card-commits-by-org")
+    assert card.size["height"] == browser.execute_script("return window.innerHeight")
+    caption = card.find_element(By.CSS_SELECTOR, ".chart-caption").text
+    assert "Team: compute" in caption and "data to 25 Mar 2024 · healthdash" in caption
+
+
+def test_every_chart_embed_carries_title_filters_and_data_date(served, browser):
+    _console_errors(browser)
+    for index, (name, chart) in enumerate(sorted(registry.load_all().items())):
+        # Alternately the plain embed and the dark presentation view (one load per chart keeps it quick).
+        for query in ["?team=compute", "?team=compute&present=1&theme=dark"][index % 2:][:1]:
+            url = f"{served}/embed/{name}{query}"
+            _load(browser, url, ".embed .chart-body .chart-caption")
+            assert browser.find_element(By.CSS_SELECTOR, ".embed-title").text == chart.title, url
+            caption = browser.find_element(By.CSS_SELECTOR, ".chart-caption").text
+            assert "Team: compute" in caption and "data to 25 Mar 2024 · healthdash" in caption, url
+            assert not _console_errors(browser), url
+    _shot(browser, "embed-last-dark")
+
+
+def test_phone_layout_fits_400_pixels(served, browser):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 400, "height": 860, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        for path in ("/", "/participation", "/participation?tab=governance", "/quality", "/security", "/data"):
+            _load(browser, served + path, "#_pages_content > *")
+            # Nothing sticks out sideways: wide tables scroll inside their card, not the page.
+            assert browser.execute_script("return document.documentElement.scrollWidth") <= 400, path
+            _shot(browser, "phone" + path.replace("/", "_").replace("?", "_").replace("=", "-"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_slide_deck_opens_offline_and_moves_with_arrow_keys(participation_warehouse, browser, tmp_path):
+    import duckdb
+    from selenium.webdriver.common.keys import Keys
+
+    from healthdash.deck import write_deck
+    from healthdash.metrics import parse_filters
+
+    with duckdb.connect(str(participation_warehouse), read_only=True) as con:
+        write_deck(con, registry.load_all(), ["top-organisations", "commits-by-org"], parse_filters("team=compute"),
+                   tmp_path, svg=False)
+    _console_errors(browser)
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd("Network.emulateNetworkConditions",
+                            {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0})
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False})
+    try:
+        browser.get((tmp_path / "index.html").as_uri())
+        _wait(browser, lambda d: d.execute_script("return window.deck && window.deck.count") == 3)
+        body = browser.find_element(By.TAG_NAME, "body")
+        body.send_keys(Keys.ARROW_RIGHT)
+        _wait(browser, lambda d: d.execute_script(
+            "return document.querySelector('.slide.active .chart .main-svg') !== null"))
+        active = browser.find_element(By.CSS_SELECTOR, ".slide.active")
+        assert active.get_attribute("id") == "top-organisations"
+        assert "Acme leads" in active.find_element(By.CSS_SELECTOR, ".takeaway").text
+        # The slide is the 16:9 stage: 1920 x 1080 on this screen.
+        assert (active.size["width"], active.size["height"]) == (1920, 1080)
+        _shot(browser, "deck-slide-2")
+        body.send_keys(Keys.ARROW_RIGHT)
+        _wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".slide.active").get_attribute("id")
+              == "commits-by-org")
+        body.send_keys(Keys.ARROW_LEFT)
+        _wait(browser, lambda d: d.execute_script("return window.deck.current()") == 1)
+        assert not _console_errors(browser)
+    finally:
+        browser.execute_cdp_cmd("Network.emulateNetworkConditions",
+                                {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_download_slides_button_saves_the_deck_of_the_view(served, browser):
+    browser.get(f"{served}/participation?team=compute&tab=reviews")
+    _wait(browser, lambda d: _settled(d) and _charts_drawn(d))
+    browser.find_element(By.CSS_SELECTOR, ".btn-slides").click()
+    target = browser.downloads / "slides-team-compute-2024-03-25.zip"
+    _wait(browser, lambda d: target.exists() and target.stat().st_size > 0, timeout=120)
+    import zipfile
+
+    names = sorted(zipfile.ZipFile(target).namelist())
+    # The Reviews tab's charts with a figure: reviews by organisation and review activity.
+    assert names == ["index.html", "review-activity-team-compute-2024-03-25.svg",
+                     "reviews-by-org-team-compute-2024-03-25.svg"]

@@ -8,7 +8,7 @@ import pytest
 CHECKS = [
     ("collectors, collectors.base", ("healthdash", "dash")),
     ("healthdash.warehouse, healthdash.metrics, healthdash.collect", ("dash",)),
-    ("healthdash.export, healthdash.labels, healthdash.assets", ("dash",)),
+    ("healthdash.export, healthdash.labels, healthdash.assets, healthdash.takeaways, healthdash.deck", ("dash",)),
 ]
 
 

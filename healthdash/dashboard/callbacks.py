@@ -406,8 +406,11 @@ function(n, id) {
 
 def register_callbacks(app: dash.Dash, context: DashboardContext) -> None:
     """Wire every generic callback of the dashboard to ``app``."""
+    from healthdash.dashboard.slides import register_slides_callback
+
     _register_filter_sync(app, context)
     _register_charts(app, context)
+    register_slides_callback(app, context)
     app.callback(Output({"type": "kpi-row", "page": MATCH}, "children"),
                  Input({"type": "kpi-row", "page": MATCH}, "id"), State("url", "search"))(
         lambda row_id, search: kpi_view(context, row_id["page"], search))

@@ -236,7 +236,7 @@ def table_rows(df) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
             column.update(type="rightAligned", format=_number_format(name, dtype), valueFormatter={
                 "function": f"params.value == null ? '' : d3.format('{_number_format(name, dtype)}')(params.value)"})
         elif name in links or name in cves:
-            column.update(cellRenderer="markdown", linkTarget="_blank")
+            column.update(cellRenderer="markdown", cellRendererParams={"linkTarget": "_blank"})
         elif dtype == pl.String and name not in short:
             column.update(wrapText=True, autoHeight=True)
         columns.append(column)

@@ -50,9 +50,41 @@ def _tab_href(page: str, query: dict[str, Any], key: str) -> str:
     return f"/{page}" + (f"?{encoded}" if encoded else "")
 
 
+#: The tabs of each page that has them (filled as the pages lay themselves out).
+PAGE_SECTIONS: dict[str, list[Section]] = {}
+
+
 def _section_of(chart, sections: list[Section]) -> str:
     keys = [s.key for s in sections]
     return chart.section if chart.section in keys else keys[0]
+
+
+def current_section(page: str, tab: str | None) -> str | None:
+    """The open tab of ``page`` for the URL's ``tab`` value (None when the page has no tabs)."""
+    sections = PAGE_SECTIONS.get(page)
+    if not sections:
+        return None
+    return tab if tab in [s.key for s in sections] else sections[0].key
+
+
+def charts_in_view(page: str, tab: str | None = None) -> list:
+    """The charts a visitor sees on ``page`` with tab ``tab`` open (what "Download slides" puts in the deck)."""
+    charts = registry.for_page(page)
+    section = current_section(page, tab)
+    if section is None:
+        return charts
+    return [c for c in charts if _section_of(c, PAGE_SECTIONS[page]) == section]
+
+
+def slides_button(page: str) -> html.Div:
+    """"Download slides": the deck of the charts in view, for the filters in the URL (a zip)."""
+    return html.Div([
+        html.Button("Download slides", id={"type": "deck-button", "page": page}, n_clicks=0,
+                    className="btn btn-small btn-slides",
+                    title="A zip: an offline slide deck (index.html, one chart per 16:9 slide) and each chart "
+                          "as SVG, for the charts and filters in view"),
+        dcc.Loading(dcc.Download(id={"type": "deck-download", "page": page}), type="dot", delay_show=300),
+    ], className="page-actions")
 
 
 def area_page(page: str, title: str, intro: str, arrives_with: str, *,
@@ -65,7 +97,8 @@ def area_page(page: str, title: str, intro: str, arrives_with: str, *,
     """
     charts = registry.for_page(page)
     kpis = registry.kpis_for_page(page)
-    header = html.Div([html.H1(title), html.P(intro, className="page-intro")], className="page-head")
+    header = html.Div([html.Div([html.H1(title), html.P(intro, className="page-intro")]),
+                       slides_button(page) if charts else None], className="page-head page-head-actions")
     if not charts and not kpis:
         return html.Div([header, panel(
             "Nothing to show here yet",
@@ -74,13 +107,14 @@ def area_page(page: str, title: str, intro: str, arrives_with: str, *,
             className=f"page-{page}")
     tabs = blurb = None
     if sections:
+        PAGE_SECTIONS[page] = list(sections)
         query = query or {}
-        current = query.get("tab") if query.get("tab") in [s.key for s in sections] else sections[0].key
+        current = current_section(page, query.get("tab"))
         tabs = html.Nav([dcc.Link(s.label, href=_tab_href(page, query, s.key), id=f"tab-{s.key or 'main'}",
                                   className="section-tab selected" if s.key == current else "section-tab")
                          for s in sections], className="section-tabs", role="tablist")
         section = next(s for s in sections if s.key == current)
         blurb = html.P(section.blurb, className="section-blurb") if section.blurb else None
-        charts = [c for c in charts if _section_of(c, sections) == current]
+        charts = charts_in_view(page, current)
     grid = html.Div([chart_card(c) for c in charts], className="chart-grid")
     return html.Div([header, kpi_row(page) if kpis else None, tabs, blurb, grid], className=f"page-{page}")
