@@ -36,7 +36,7 @@ from healthdash.metrics.cycles import resolve_cycle
 from healthdash.takeaways import chart_takeaway
 
 #: Pages whose charts make the default deck, in the navigation's order.
-DECK_PAGES = ("overview", "participation", "quality", "security", "commonality", "consistency")
+DECK_PAGES = ("overview", "participation", "strategic", "quality", "security", "commonality", "consistency")
 SLIDE_WIDTH, SLIDE_HEIGHT = 1600, 900
 #: Rows of a table chart shown on one slide.
 TABLE_ROWS = 12

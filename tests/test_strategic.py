@@ -187,7 +187,7 @@ def test_page_and_person_card_render(warehouse):
     context = DashboardContext(Settings(path=None, warehouse=warehouse), Warehouse(warehouse))
     view = chart_view(context, "strategic-contributions", "?team=compute")
     assert view.figure is not None
-    csv = chart_csv(context, "strategic-contributions", "")["content"]
+    csv = chart_csv(context, "strategic-contributions", "")["content"].removeprefix("\ufeff")  # UTF-8 BOM
     assert csv.splitlines()[0].startswith("org,") and "Community" in csv
     card = strategic_person_card(context.warehouse, "email:a1@acme.com", Filters())
     table = card.children[1]
