@@ -100,9 +100,16 @@ def build_slides(con, charts: list[Any], filters: Filters, *, end: date | None, 
     from healthdash.dashboard.figures import apply_house_style, apply_theme, is_dark
     from healthdash.dashboard.periods import mark_in_progress
 
+    from healthdash.dashboard.charts import missing_input
+    from healthdash.export import _has_rows
+
     present = replace(filters, extra={**filters.extra, "present": "1"})
     slides, empty = [], []
+    filled: dict[str, bool] = {}
     for chart in charts:
+        if missing_input(chart.needs, lambda table: _has_rows(con, table, filled)):
+            empty.append(chart.title)  # never collected: no slide of zeros
+            continue
         df = chart.metric(con, filters)
         if df.is_empty():
             empty.append(chart.title)

@@ -138,6 +138,15 @@ def chart_csv(context: DashboardContext, name: str, search: str | None) -> dict[
             "type": "text/csv;charset=utf-8"}
 
 
+def download_or_panel(make):
+    """A download callback's payload, or (when making it fails) a friendly panel and no download."""
+    try:
+        return make()
+    except Exception as err:  # noqa: BLE001 - a panel, never a traceback
+        dash.set_props("app-error", {"children": _error_view(err)})
+        return no_update
+
+
 def embed_href(name: str, search: str | None) -> str:
     query = (search or "").lstrip("?")
     return f"/embed/{name}" + (f"?{query}" if query else "")
@@ -451,11 +460,7 @@ def _register_charts(app: dash.Dash, context: DashboardContext) -> None:
         if not n_clicks:
             return no_update
         button = callback_ctx.triggered_id
-        try:
-            return chart_csv(context, button["name"], search)
-        except Exception as err:  # noqa: BLE001
-            dash.set_props("app-error", {"children": _error_view(err)})
-            return no_update
+        return download_or_panel(lambda: chart_csv(context, button["name"], search))
 
     app.clientside_callback(_SVG_JS, Output({"type": "chart-svg", "name": MATCH}, "title"),
                             Input({"type": "chart-svg", "name": MATCH}, "n_clicks"),

@@ -37,10 +37,7 @@ def register_slides_callback(app: dash.Dash, context) -> None:
     def _slides(n_clicks, search):
         if not n_clicks:
             return no_update
-        from healthdash.dashboard.callbacks import _error_view
+        from healthdash.dashboard.callbacks import download_or_panel
 
-        try:
-            return slides_download(context, dash.ctx.triggered_id["page"], search)
-        except Exception as err:  # noqa: BLE001 - a friendly panel, never a traceback
-            dash.set_props("app-error", {"children": _error_view(err)})
-            return no_update
+        page = dash.ctx.triggered_id["page"]
+        return download_or_panel(lambda: slides_download(context, page, search))
