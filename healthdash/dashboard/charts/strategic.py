@@ -83,7 +83,7 @@ def ranked_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         colorbar={"title": {"text": "vs community", "side": "right"}, "tickvals": [-1, 0, 1],
                   "ticktext": ["½× or less", "same", "2× or more"], "thickness": 12, "len": 0.6},
         textfont={"size": 20 if present else 12}))
-    fig.update_layout(height=None if present else max(300, 70 + 28 * len(orgs)))
+    fig.update_layout(height=None if present else max(220, 80 + 28 * len(orgs)))
     fig.update_yaxes(autorange="reversed", title=None)
     fig.update_xaxes(side="top", title=None)
     return apply_house_style(fig, present=present)
