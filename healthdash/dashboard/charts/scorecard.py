@@ -89,7 +89,7 @@ register(Chart(
     figure=scorecard_figure, order=0, width=12,
     description=("Each team's commonality, consistency, security, quality and neutrality scored 0–100 from "
                  "the numbers the area pages show, for one release cycle (the one in the filters, else the "
-                 "latest at least half over), with the change since the cycle before. "
+                 "latest at least half over), with the change since the cycle before. Formula: "
                  + scorecard.FORMULA.format(**SCORECARD_DEFAULTS) + " (thresholds in [scorecard]). "
                  "'no data' where an area is not collected. Hover a cell for its inputs; click it to open "
                  "the area filtered to the team. Whole teams are scored: the team filter picks rows, the "
