@@ -123,7 +123,7 @@ def trend_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     return apply_house_style(fig, present=present)
 
 
-_DEFINITIONS = " ".join(f"{label}: {definition}" for _, label, definition in strategic.CATEGORIES)
+_CATEGORY_LIST = ", ".join(label.lower() for _, label, _ in strategic.CATEGORIES[1:])
 
 register(Chart(
     name="strategic-contributions", title="Strategic contributions by organisation", page="strategic",
@@ -132,7 +132,8 @@ register(Chart(
                  "(their count in brackets), the share of their contributions that serve the community's "
                  "long-term health, most strategic first; colour compares each share with the community's "
                  f"(top row); a cell with fewer than {MIN_COMPARABLE} contributions, counted or expected at the "
-                 "community's rate, stays uncoloured. " + _DEFINITIONS),
+                 "community's rate, stays uncoloured. Categories: " + _CATEGORY_LIST
+                 + " (each defined on the Strategic page)."),
     empty_message="No contributions for these filters.",
 ))
 register(Chart(
