@@ -22,6 +22,30 @@ class CollectorError(Exception):
     """A source could not be read; the message names the source."""
 
 
+_JSON_NAMES = {dict: "object", list: "array", str: "string", int: "number", float: "number",
+               bool: "boolean", type(None): "null"}
+
+
+def expect_shape(value: Any, kind: type, where: str) -> Any:
+    """``value`` when it is a ``kind`` (``dict`` or ``list``); else a one-line :class:`CollectorError`.
+
+    Valid JSON of the wrong type (``[]`` where a repository object belongs, a bug
+    record that is a list) is a broken source, not a crash: the run records it
+    against the source and goes on with the others.
+    """
+    if not isinstance(value, kind):
+        raise CollectorError(f"{where}: expected a JSON {_JSON_NAMES.get(kind, kind.__name__)}, "
+                             f"got {_JSON_NAMES.get(type(value), type(value).__name__)}")
+    return value
+
+
+def expect_objects(values: Any, where: str) -> list:
+    """A JSON array whose items are all objects (a page of changes, pulls, tasks ...)."""
+    for value in expect_shape(values, list, where):
+        expect_shape(value, dict, f"{where} item")
+    return values
+
+
 @dataclass(frozen=True)
 class SourceSpec:
     """What to collect: ``kind`` (git, gerrit, ...), a stable ``source_id``

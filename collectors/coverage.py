@@ -354,7 +354,7 @@ def _url_inputs(spec: SourceSpec, progress: Callable[..., None] | None) -> Itera
         except HttpStatusError as err:
             raise CollectorError(f"{spec.source_id}: {err}") from None
     modified = _http_date(reply.headers.get("Last-Modified"))
-    located = spec.location.split("?", 1)[0]
+    located = client.safe_url(spec.location.split("?", 1)[0])  # never with user:password@
     yield ReportInput(client.safe_url(spec.location), str(reply.data), located_as=located,
                       mtime=modified, mtime_source="http")
 

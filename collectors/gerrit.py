@@ -41,6 +41,7 @@ OPTIONS = ("DETAILED_LABELS", "MESSAGES", "DETAILED_ACCOUNTS", "ALL_REVISIONS")
 DEFAULT_PAGE_SIZE = 500
 DEFAULT_OVERLAP_MINUTES = 60
 VOTE = re.compile(r"^([A-Za-z][\w-]*?)([+-]\d+)$")
+REMOVAL = re.compile(r"^-([A-Za-z][\w-]*)$")
 HEADER = re.compile(r"^Patch Set (\d+):?(.*)$")
 RECHECK = re.compile(r"^\s*recheck(\s|$)", re.IGNORECASE | re.MULTILINE)
 
@@ -64,7 +65,11 @@ def format_time(moment: datetime) -> str:
 
 
 def parse_votes(message: str) -> list[tuple[str, int]]:
-    """``[("Code-Review", 2), ("Workflow", 1)]`` from a ``Patch Set N: ...`` first line."""
+    """``[("Code-Review", 2), ("Workflow", 1)]`` from a ``Patch Set N: ...`` first line.
+
+    A removed vote (``Patch Set 1: -Code-Review``) is a vote of 0 at that moment,
+    so a withdrawn +2 is no longer the reviewer's latest word on the change.
+    """
     header = HEADER.match(message.split("\n", 1)[0].strip())
     if not header:
         return []
@@ -73,6 +78,8 @@ def parse_votes(message: str) -> list[tuple[str, int]]:
         match = VOTE.match(token)
         if match:
             votes.append((match.group(1), int(match.group(2))))
+        elif REMOVAL.match(token):
+            votes.append((token[1:], 0))
     return votes
 
 

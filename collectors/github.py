@@ -3,14 +3,16 @@
 Transport is :mod:`collectors.http` (``Link: rel="next"`` paging, rate-limit
 sleeps, ETag cache with ``cache_dir``); this module maps payloads to rows:
 
-* a pull request is a change: ``status`` MERGED (``merged_at`` set), ABANDONED
+* a pull request is a change: ``status`` MERGED (``merged_at`` set, or
+  ``merged: true`` - then ``submitted`` falls back to ``closed_at``), ABANDONED
   (closed without merge) or NEW; ``submitted`` = ``merged_at``; drafts,
   ``author_association``, ``merge_commit_sha`` (as ``merge_sha``) and the head
   sha, which link merged pull requests to commits;
 * a review is a ``Code-Review`` vote: APPROVED -> +2 (an approval),
   CHANGES_REQUESTED -> -1, COMMENTED and DISMISSED -> 0, PENDING skipped; bots
   (``[bot]`` logins, ``type: Bot``) are CI.  Each review is also a message, so
-  time to first review sees comment-only reviews.
+  time to first review sees comment-only reviews.  A review whose author was
+  deleted (``"user": null``) is kept under GitHub's own ``ghost`` identity.
 
 Incremental by ``updated_at``: pulls are listed newest-updated first and the
 listing stops at ``through - overlap``; the cursor ``{"through": T}`` is written
@@ -27,7 +29,7 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterator, Mapping
 
-from collectors.base import Batch, CollectorError, SourceSpec
+from collectors.base import Batch, CollectorError, SourceSpec, expect_objects
 from collectors.http import ETagCache, HttpClient, HttpStatusError
 from collectors.raw import raw_frame
 from collectors.review_rows import ReviewRows, identity_row
@@ -37,6 +39,8 @@ VERSION = "1"
 CATEGORY = "pull_request"
 API_URL = "https://api.github.com"
 DEFAULT_OVERLAP_MINUTES = 60
+#: GitHub shows deleted accounts as the user ``ghost``; their reviews keep this identity.
+GHOST = {"login": "ghost", "id": 10137, "name": "Ghost (deleted account)"}
 REVIEW_VALUES = {"APPROVED": 2, "CHANGES_REQUESTED": -1, "COMMENTED": 0, "DISMISSED": 0}
 
 
@@ -123,13 +127,16 @@ def add_pull(rows: ReviewRows, repo: str, pull: Mapping[str, Any], reviews: list
     owner = user_identity(pull.get("user"))
     owner_id = rows.identity(owner) if owner else None
     merged = parse_time(pull.get("merged_at"))
-    status = "MERGED" if merged else ("ABANDONED" if pull.get("state") == "closed" else "NEW")
+    if merged is None and pull.get("merged") is True:  # some payloads say merged without a time
+        merged = parse_time(pull.get("closed_at")) or parse_time(pull.get("updated_at"))
+    is_merged = merged is not None or pull.get("merged") is True
+    status = "MERGED" if is_merged else ("ABANDONED" if pull.get("state") == "closed" else "NEW")
     rows.changes.append({
         "source": SOURCE, "change_key": key, "repo": repo, "number": pull["number"], "change_id": None,
         "owner_identity": owner_id, "branch": (pull.get("base") or {}).get("ref"), "status": status,
         "created": parse_time(pull.get("created_at")), "updated": parse_time(pull.get("updated_at")),
         "submitted": merged, "patch_sets": None, "subject": pull.get("title"),
-        "merge_sha": pull.get("merge_commit_sha") if merged else None, "is_draft": bool(pull.get("draft")),
+        "merge_sha": pull.get("merge_commit_sha") if is_merged else None, "is_draft": bool(pull.get("draft")),
         "author_association": pull.get("author_association"), "head_sha": (pull.get("head") or {}).get("sha"),
     })
     for review in reviews:
@@ -139,7 +146,7 @@ def add_pull(rows: ReviewRows, repo: str, pull: Mapping[str, Any], reviews: list
 def add_review(rows: ReviewRows, key: str, review: Mapping[str, Any]) -> None:
     state = review.get("state")
     submitted = parse_time(review.get("submitted_at"))
-    who = user_identity(review.get("user"))
+    who = user_identity(review.get("user") or GHOST)
     if state not in REVIEW_VALUES or submitted is None or who is None:
         return
     reviewer = rows.identity(who)
@@ -172,8 +179,7 @@ def _repository(client: HttpClient, source_id: str, repo: str, cutoff: datetime 
                 report: Callable[..., None]) -> Iterator[Batch]:
     params = {"state": "all", "sort": "updated", "direction": "desc", "per_page": per_page}
     for reply in client.link_pages(f"repos/{repo}/pulls", params):
-        if not isinstance(reply.data, list):
-            raise CollectorError(f"{client.safe_url(reply.url)}: expected a JSON list of pull requests")
+        expect_objects(reply.data, f"{source_id}: {client.safe_url(reply.url)}")
         fresh = [p for p in reply.data if cutoff is None or (parse_time(p.get("updated_at")) or cutoff) >= cutoff]
         payloads = [{"repo": repo, "pull": pull, "reviews": _reviews(client, repo, pull["number"])}
                     for pull in fresh]
@@ -191,7 +197,7 @@ def _reviews(client: HttpClient, repo: str, number: int) -> list[dict]:
     found: list[dict] = []
     try:
         for reply in client.link_pages(f"repos/{repo}/pulls/{number}/reviews", {"per_page": 100}):
-            found.extend(reply.data if isinstance(reply.data, list) else [])
+            found.extend(expect_objects(reply.data, client.safe_url(reply.url)))
     except HttpStatusError as err:
         if err.status not in (404, 410):
             raise

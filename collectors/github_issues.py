@@ -31,7 +31,7 @@ from typing import Any, Iterator, Mapping
 
 import polars as pl
 
-from collectors.base import Batch, CollectorError, SourceSpec, utc_now
+from collectors.base import Batch, CollectorError, SourceSpec, expect_objects, expect_shape, utc_now
 from collectors.github import client_for, parse_time, user_identity
 from collectors.launchpad import private_details_allowed, shows_details
 from collectors.raw import keep, raw_frame
@@ -164,13 +164,14 @@ def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batc
     seen: list[datetime] = []
     with client_for(spec, progress) as client:
         for full_name, _ in targets:
-            private = bool(client.get_json(f"repos/{full_name}").get("private"))
+            repository = expect_shape(client.get_json(f"repos/{full_name}"), dict,
+                                      f"{spec.source_id}: GET repos/{full_name}")
+            private = bool(repository.get("private"))
             params = {"state": "all", "sort": "updated", "direction": "asc", "per_page": 100}
             if since:
                 params["since"] = since
             for reply in client.link_pages(f"repos/{full_name}/issues", params):
-                if not isinstance(reply.data, list):
-                    raise CollectorError(f"{client.safe_url(reply.url)}: expected a JSON list of issues")
+                expect_objects(reply.data, f"{spec.source_id}: {client.safe_url(reply.url)}")
                 payloads = [issue_payload(i, full_name=full_name, private=private, security_labels=security_labels,
                                           allow_private_details=allow_private)
                             for i in reply.data if "pull_request" not in i]

@@ -30,6 +30,7 @@ import json
 import logging
 import os
 import random
+import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
-from collectors.base import CollectorError
+from collectors.base import CollectorError, expect_objects
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,9 @@ USER_AGENT = ("healthdash-collector/0.1 (project-health dashboard for open-sourc
 XSSI_PREFIX = ")]}'"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 SECRET_PARAMS = frozenset({"access_token", "token", "key", "api_key", "apikey", "password", "oauth_token"})
+ENV_NAME = re.compile(r"^[A-Z_][A-Z0-9_]{0,127}$", re.IGNORECASE)
+#: Well-known token shapes (GitHub, GitLab): such a value in ``token_env`` is a pasted token.
+TOKEN_SHAPE = re.compile(r"^(?:gh[pousr]_|github_pat_|glpat-)")
 TRANSIENT_ERRORS = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
                     requests.exceptions.ContentDecodingError)
 
@@ -100,7 +104,7 @@ def parse_json(text: str) -> Any:
     try:
         return json.loads(text)
     except ValueError as err:
-        raise _InvalidJSON(f"invalid JSON ({err.msg} at char {err.pos})") from None
+        raise _InvalidJSON(f"invalid JSON: {err.msg} (character {err.pos} of {len(text)})") from None
 
 
 class ETagCache:
@@ -206,9 +210,14 @@ class HttpClient:
         token_env = options.get("token_env")
         token = None
         if token_env:
+            if not ENV_NAME.match(str(token_env)) or TOKEN_SHAPE.search(str(token_env)):
+                # Never echo it: a value that is not a variable name is most likely the token itself.
+                raise CollectorError(f"token_env of {_without_credentials(base_url)} must name an environment "
+                                     "variable (like GITHUB_TOKEN) that holds the token, not the token itself")
             token = os.environ.get(token_env)
             if not token:
-                raise CollectorError(f"environment variable {token_env} (token_env of {base_url}) is not set")
+                raise CollectorError(f"environment variable {token_env} (token_env of "
+                                     f"{_without_credentials(base_url)}) is not set")
         settings: dict[str, Any] = {"token": token}
         if options.get("timeout") is not None:
             settings["timeout"] = (float(options["timeout"]), float(options["timeout"]))
@@ -260,7 +269,8 @@ class HttpClient:
         return {"Authorization": f"Bearer {self._token}"}
 
     def _say(self, message: str) -> None:
-        log.info("%s", self.redact(message))
+        """Tell the progress display and the log (a warning, so non-terminal runs keep a trace)."""
+        log.warning("%s", self.redact(message))
         if self.progress is not None:
             self.progress(0, message=self.redact(message))
 
@@ -396,8 +406,7 @@ class HttpClient:
         offset = 0
         while True:
             page = self.get_json(path, base + [("n", page_size), ("S", offset)])
-            if not isinstance(page, list):
-                raise CollectorError(f"{self.safe_url(self.url(path))}: expected a JSON list of changes")
+            expect_objects(page, f"{self.safe_url(self.url(path))} (Gerrit changes)")
             if page:
                 yield page
             if not page or not page[-1].get("_more_changes"):
@@ -422,8 +431,8 @@ class HttpClient:
         seen = set()
         while True:
             if not isinstance(data, dict):
-                raise CollectorError(f"{self.safe_url(self.url(path))}: expected a Launchpad collection")
-            yield list(data.get("entries") or [])
+                raise CollectorError(f"{self.safe_url(self.url(path))}: expected a Launchpad collection object")
+            yield expect_objects(data.get("entries") or [], f"{self.safe_url(self.url(path))} entries")
             nxt = data.get("next_collection_link")
             if not nxt or nxt in seen:
                 return
@@ -438,6 +447,14 @@ class HttpClient:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _without_credentials(url: str | None) -> str:
+    """``url`` without ``user:password@`` (for messages about a source's settings)."""
+    if not url:
+        return "the source"
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc.rsplit("@", 1)[-1], parts.path, "", ""))
 
 
 def launchpad_oauth_header(token: str) -> str:

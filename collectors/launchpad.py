@@ -34,7 +34,7 @@ from typing import Any, Iterator, Mapping
 
 import polars as pl
 
-from collectors.base import Batch, CollectorError, SourceSpec, utc_now
+from collectors.base import Batch, CollectorError, SourceSpec, expect_shape, utc_now
 from collectors.http import HttpClient, HttpStatusError
 from collectors.raw import keep, raw_frame
 from collectors.review_rows import identity_row
@@ -303,7 +303,7 @@ def _bug_resource(client: HttpClient, task: Mapping[str, Any], cache: dict[str, 
         return None
     if link not in cache:
         try:
-            cache[link] = client.get_json(link)
+            cache[link] = expect_shape(client.get_json(link), dict, "Launchpad bug resource")
         except HttpStatusError as err:
             if err.status not in HIDDEN_STATUSES:
                 raise CollectorError(withhold_bug_numbers(str(err))) from None

@@ -60,8 +60,10 @@ def collect(
                               "name a git repository path, e.g. `healthdash collect .`", title="nothing to collect")
     with RichReporter(console) as reporter:
         results = run_collect(settings, specs, full=full, since=since, reporter=reporter)
+    from healthdash.redact import redact
+
     for line in failure_lines(results):
-        console.print(line, markup=False, highlight=False, soft_wrap=True)
+        console.print(redact(line), markup=False, highlight=False, soft_wrap=True)
     if not any(r.error for r in results):
         console.print(f"{final_line(results)} into {settings.warehouse}", markup=False, highlight=False,
                       soft_wrap=True)
@@ -155,6 +157,7 @@ def status(
     from healthdash.source_status import (attribution_line, error_lines, failure_summary, find_source,
                                           source_rows, summary_line)
     from healthdash.warehouse import latest_version, reader, row_counts, schema_version
+    from healthdash.warehouse.store import stale_staging
 
     settings = _settings(config)
     out = Console()
@@ -178,6 +181,10 @@ def status(
         out.print("  " + line, markup=False, highlight=False, soft_wrap=True)
     out.print(attribution_line(shares), markup=False, highlight=False, soft_wrap=True)
     out.print(f"warehouse {settings.warehouse} (schema version {version})", markup=False, highlight=False)
+    leftover = stale_staging(settings.warehouse)
+    if leftover is not None:
+        out.print(f"note: {leftover.name} was left by an interrupted collection; the next collect removes it",
+                  markup=False, highlight=False)
     if len(rows) <= 40 or show_all:
         table = Table(Column("source", overflow="fold"), "kind", "last run", "last ok",   # full names, wrapped
                       "rows written by last run", Column("last error", overflow="fold"), title="Sources")
@@ -304,10 +311,15 @@ _register_subcommands()
 
 
 def main() -> None:
+    from healthdash.logs import configure as configure_logging
+
+    configure_logging()
     try:
         app()
     except HealthdashError as err:
-        sys.stderr.write(err.one_line() + "\n")
+        from healthdash.redact import redact
+
+        sys.stderr.write(redact(err.one_line()) + "\n")
         sys.exit(1)
 
 

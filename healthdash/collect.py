@@ -29,6 +29,7 @@ from collectors.base import SourceSpec
 from healthdash import privacy
 from healthdash.errors import CollectorError, HealthdashError
 from healthdash.identity.bots import all_patterns
+from healthdash.redact import redact, register_secret_env
 from healthdash.settings import Settings
 from healthdash.warehouse import load as loader
 from healthdash.warehouse.identity_load import rebuild_people
@@ -84,7 +85,8 @@ def configured_sources(settings: Settings) -> list[SourceSpec]:
     for entry in settings.sources:
         options = {k: v for k, v in entry.items() if k not in ("kind", "name", "url", "path")}
         location = entry.get("url") or (str(settings.resolve(entry["path"])) if entry.get("path") else "")
-        name = entry.get("name") or location
+        name = entry.get("name") or redact(location)  # the source id is shown: never with credentials
+        register_secret_env(entry.get("token_env"))
         specs.append(SourceSpec(entry["kind"], f"{entry['kind']}:{name}", location, options))
     advisories = settings.section("security").get("advisories")
     if advisories:  # [security] advisories = "<folder of OSSA-style YAML files>"
@@ -118,7 +120,7 @@ def sync_reference_tables(con, settings: Settings) -> None:
         repos = list(settings.repos.values())
         loader.replace_table(con, "repos", pl.DataFrame({
             "name": [r.name for r in repos], "project": [r.project for r in repos],
-            "url": [r.url or r.path for r in repos],
+            "url": [redact(r.url or r.path) for r in repos],
             "is_common_library": [r.common_library for r in repos]},
             schema={"name": pl.String, "project": pl.String, "url": pl.String, "is_common_library": pl.Boolean}))
     cycles = settings.release_cycles
@@ -180,6 +182,13 @@ def _collect_one(con, spec: SourceSpec, *, full: bool, since: str | None, report
             con.execute("ROLLBACK")
             result.rows = 0
         result.error = _describe(spec, err)
+    except (AttributeError, TypeError, IndexError) as err:
+        # A payload of the wrong shape (valid JSON, wrong type) the collector did not check:
+        # this source fails in one line; the finished sources and the later ones are kept.
+        if atomic:
+            con.execute("ROLLBACK")
+            result.rows = 0
+        result.error = _describe(spec, SourceError(f"unexpected data shape ({type(err).__name__}: {err})"))
     except BaseException:
         if atomic:
             con.execute("ROLLBACK")
@@ -189,9 +198,11 @@ def _collect_one(con, spec: SourceSpec, *, full: bool, since: str | None, report
 
 
 def _describe(spec: SourceSpec, err: Exception) -> str:
+    """One redacted line naming the source (:func:`healthdash.redact.redact`)."""
     text = err.message if isinstance(err, HealthdashError) else str(err)
     text = " ".join(text.split())
-    return text if spec.location and spec.location in text else f"{spec.source_id} ({spec.location}): {text}"
+    line = text if spec.location and spec.location in text else f"{spec.source_id} ({spec.location}): {text}"
+    return redact(line)
 
 
 def raise_for_failures(results: list[SourceResult]) -> None:

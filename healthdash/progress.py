@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from healthdash.collect import Reporter, SourceResult
 from healthdash.collect_summary import middle_ellipsis
+from healthdash.redact import redact
 
 #: Below this many sources, finished sources keep their line.
 KEEP_FINISHED = 20
@@ -66,7 +67,7 @@ class RichReporter(Reporter):
         self.progress.advance(task_id, items)
         speed = self._task(task_id).speed
         rate = f"{speed:,.0f} items/s" if speed else ""
-        self.progress.update(task_id, rate=middle_ellipsis(message, 60) if message else rate)
+        self.progress.update(task_id, rate=middle_ellipsis(redact(message), 60) if message else rate)
 
     def finish(self, spec, result: SourceResult) -> None:
         task_id = self.tasks.pop(spec.source_id)

@@ -75,7 +75,8 @@ SCHEMA: dict[str, Any] = {
                    "single_vendor_min": float, "active_core_min_reviews": int,
                    "active_core_min_commit_share": float},
     "affiliations": {"files": list, "overrides": str},
-    "security": {"count_private_in_aggregates": bool, "advisories": str},
+    "security": {"count_private_in_aggregates": bool, "advisories": str, "frame_ancestors": list,
+                 "min_group_size": int},
     "thresholds": {"*": float},
     "scorecard": {key: float for key in SCORECARD_DEFAULTS},
 }
@@ -146,8 +147,16 @@ def load_settings(explicit: str | os.PathLike | None = None) -> Settings:
         raw = tomllib.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"config file {path} does not exist") from None
+    except UnicodeDecodeError as err:
+        line = err.object[:err.start].count(b"\n") + 1
+        raise ConfigError(f"{path}: line {line}: not UTF-8 text (byte 0x{err.object[err.start]:02x}); "
+                          "save the settings file as UTF-8") from None
+    except IsADirectoryError:
+        raise ConfigError(f"config file {path} is a folder, not a file") from None
+    except PermissionError:
+        raise ConfigError(f"config file {path} cannot be read (permission denied)") from None
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: not valid TOML ({err})") from err
+        raise ConfigError(f"{path}: not valid TOML ({' '.join(str(err).split())})") from None
     _check(raw, SCHEMA, path, "")
     return _build(raw, path.resolve())
 

@@ -16,6 +16,7 @@ from datetime import datetime
 import duckdb
 
 from healthdash.collect_summary import MAX_LINE, failure_lines, middle_ellipsis
+from healthdash.redact import redact
 
 
 @dataclass
@@ -38,11 +39,14 @@ class SourceRow:
 
 def source_rows(con: duckdb.DuckDBPyConnection, configured=()) -> list[SourceRow]:
     """Every source in the warehouse plus configured ones never collected, by source id."""
-    rows = {r[0]: SourceRow(*r) for r in con.execute(
+    # Locations and errors pass healthdash.redact: rows stored before redaction existed may hold credentials.
+    rows = {r[0]: SourceRow(r[0], r[1], redact(r[2]), *r[3:6], redact(r[6]) if r[6] else None, *r[7:])
+            for r in con.execute(
         "SELECT source_id, kind, location, last_run_at, last_ok_at, coalesce(last_run_rows, 0), "
         "last_error, cursor FROM sources ORDER BY source_id").fetchall()}
     for spec in configured:
-        rows.setdefault(spec.source_id, SourceRow(spec.source_id, spec.kind, spec.location, None, None, 0, None))
+        rows.setdefault(spec.source_id, SourceRow(spec.source_id, spec.kind, redact(spec.location), None, None, 0,
+                                                  None))
     return [rows[k] for k in sorted(rows)]
 
 

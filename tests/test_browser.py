@@ -41,15 +41,20 @@ from healthdash.dashboard.app import create_app  # noqa: E402
 from pngstats import luminance_spread  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def served(participation_warehouse):
-    app = create_app(warehouse=participation_warehouse)
+def serving(warehouse):
+    """Serve the dashboard over ``warehouse`` on a free local port; yields its base URL."""
+    app = create_app(warehouse=warehouse)
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def served(participation_warehouse):
+    yield from serving(participation_warehouse)
 
 
 @pytest.fixture(scope="module")

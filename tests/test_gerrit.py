@@ -81,7 +81,7 @@ def test_parse_time_keeps_utc_and_microseconds():
     ("Patch Set 2: Code-Review+2 Workflow+1", [("Code-Review", 2), ("Workflow", 1)]),
     ("Patch Set 3: Code-Review-1\n\nPlease add a test.", [("Code-Review", -1)]),
     ("Patch Set 1: Verified-1\n\nBuild failed.", [("Verified", -1)]),
-    ("Patch Set 4: -Code-Review\n\nremoved", []),
+    ("Patch Set 4: -Code-Review\n\nremoved", [("Code-Review", 0)]),  # a removal is a 0 vote
     ("Patch Set 1:\n\n(1 comment)", []),
     ("Uploaded patch set 2.", []),
 ])

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 
 import dash
+from dash.exceptions import DependencyException
 
 from healthdash.assets import assets_dir
 from healthdash.dashboard.callbacks import DashboardContext, choices, register_callbacks
@@ -24,13 +26,16 @@ from healthdash.dashboard.components import panel
 from healthdash.dashboard.data import Warehouse, friendly
 from healthdash.dashboard.figures import assign_org_colors
 from healthdash.dashboard.layout import shell
-from healthdash.errors import HealthdashError
+from healthdash.errors import ConfigError, HealthdashError
 from healthdash.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PAGES_DIR = PACKAGE_DIR / "pages"
+#: One CSP source expression: a keyword, ``*``, or a scheme/host (no spaces, quotes or semicolons).
+_FRAME_SOURCE = re.compile(r"^(?:\*|'self'|'none'|[a-z][a-z0-9+.-]*:|(?:[a-z][a-z0-9+.-]*://)?[\w.*-]+(?::\d+|:\*)?(?:/[\w./-]*)?)$",
+                           re.IGNORECASE)
 
 
 def _on_error(err: Exception) -> None:
@@ -67,4 +72,30 @@ def create_app(settings: Settings | None = None, *, warehouse: str | os.PathLike
     assign_org_colors(choices(context).get("org", []))
     register_callbacks(app, context)
     app.server.config["HEALTHDASH_CONTEXT"] = context
+    harden(app.server, frame_ancestors(settings))
     return app
+
+
+def frame_ancestors(settings: Settings) -> str:
+    """The CSP ``frame-ancestors`` sources from ``[security] frame_ancestors`` (default ``*``:
+    embed URLs work in any page or slide tool; ``["'self'"]`` keeps the dashboard in its own site)."""
+    sources = settings.section("security").get("frame_ancestors", ["*"])
+    for source in sources:
+        if not _FRAME_SOURCE.match(str(source)):
+            raise ConfigError(f"{settings.path or 'settings'}: [security] frame_ancestors entry {str(source)[:60]!r} "
+                              "is not a CSP source (use '*', \"'self'\", \"'none'\" or https://host.example)")
+    return " ".join(str(s) for s in sources) or "'none'"
+
+
+def harden(server, ancestors: str) -> None:
+    """Security headers on every response, and 404 (not 500) for unknown component files."""
+    policy = f"frame-ancestors {ancestors}; object-src 'none'; base-uri 'self'"
+
+    @server.after_request
+    def _headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Content-Security-Policy", policy)
+        return response
+
+    server.register_error_handler(DependencyException, lambda _err: ("Not found", 404, {"Content-Type": "text/plain"}))

@@ -26,7 +26,7 @@ from dash import MATCH, Input, Output, State, ctx as callback_ctx, html, no_upda
 
 from healthdash.dashboard import charts as registry
 from healthdash.dashboard.components import (FILTER_IDS, NAV_PAGES, chart_caption, chart_graph, frame_table,
-                                             kpi_card, panel)
+                                             kpi_card, option_list, panel)
 from healthdash.dashboard.data import Warehouse, friendly, metric_frame
 from healthdash.dashboard.status import data_view
 from healthdash.dashboard.figures import apply_theme, empty_figure, graph_config, is_dark, is_present
@@ -438,10 +438,6 @@ def register_callbacks(app: dash.Dash, context: DashboardContext) -> None:
         lambda _id: data_view(context.warehouse))
 
 
-def _option_list(values: list[str]) -> list[dict[str, str]]:
-    return [{"label": v, "value": v} for v in values]
-
-
 def _register_charts(app: dash.Dash, context: DashboardContext) -> None:
     @app.callback(Output({"type": "chart-body", "name": MATCH}, "children"),
                   Input({"type": "chart-body", "name": MATCH}, "id"), State("url", "search"))
@@ -508,4 +504,4 @@ def _register_filter_sync(app: dash.Dash, context: DashboardContext) -> None:
             outputs += [controls[key] for key in _FILTER_KEYS] + [controls["start"], controls["end"],
                                                                   controls["bots"]]
         offered = filter_options(context, controls if controls is not None else values)
-        return (*outputs, error, *[_option_list(offered[key]) for key in _OPTION_KEYS])
+        return (*outputs, error, *[option_list(offered[key]) for key in _OPTION_KEYS])

@@ -21,6 +21,7 @@ from dash import dcc, html
 from healthdash.dashboard.charts import Chart, Kpi
 from healthdash.labels import KIND_LABELS, label, value_label
 from healthdash.metrics import KINDS
+from healthdash.metrics.filters import MAX_NAME_CHARS
 
 #: Navigation: (page module name, label, path).  Pages not built yet still get a tab.
 NAV_PAGES = [
@@ -64,20 +65,30 @@ def _dropdown(key: str, placeholder: str, options: list[dict[str, str]], *, mult
     ], className=f"filter filter-{key}")
 
 
-def _options(values: Iterable[str]) -> list[dict[str, str]]:
-    return [{"label": v, "value": v} for v in values]
+#: Longest label a filter dropdown shows (the value stays whole).
+MAX_OPTION_CHARS = 80
+
+
+def option_list(values: Iterable[str]) -> list[dict[str, str]]:
+    """Dropdown options for names; long names are shortened on screen with an ellipsis.
+
+    Names longer than a filter takes (:data:`healthdash.metrics.filters.MAX_NAME_CHARS`) are
+    not offered: they could not be chosen, and one 10 kB option makes the browser hang every page.
+    """
+    return [{"label": v if len(v) <= MAX_OPTION_CHARS else v[:MAX_OPTION_CHARS - 1] + "…", "value": v}
+            for v in values if len(v) <= MAX_NAME_CHARS]
 
 
 def filter_bar(choices: dict[str, list[str]]) -> html.Div:
     """The global filters; ``choices`` maps team/project/repo/org/cycle to their values."""
     kinds = [{"label": KIND_LABELS.get(k, k), "value": k} for k in KINDS]
     return html.Div([
-        _dropdown("team", "Team", _options(choices.get("team", []))),
-        _dropdown("project", "Project", _options(choices.get("project", []))),
-        _dropdown("repo", "Repository", _options(choices.get("repo", []))),
-        _dropdown("org", "Organisation", _options(choices.get("org", []))),
+        _dropdown("team", "Team", option_list(choices.get("team", []))),
+        _dropdown("project", "Project", option_list(choices.get("project", []))),
+        _dropdown("repo", "Repository", option_list(choices.get("repo", []))),
+        _dropdown("org", "Organisation", option_list(choices.get("org", []))),
         _dropdown("kind", "Contribution", kinds),
-        _dropdown("cycle", "Release cycle", _options(choices.get("cycle", [])), multi=False),
+        _dropdown("cycle", "Release cycle", option_list(choices.get("cycle", [])), multi=False),
         html.Div([
             html.Label("Dates", htmlFor="filter-dates", className="filter-label"),
             dcc.DatePickerRange(id="filter-dates", display_format="YYYY-MM-DD", clearable=True,
@@ -218,6 +229,7 @@ def table_rows(df) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     data is ever rendered); the frame itself is unchanged, so its CSV stays raw.
     """
     links = _link_columns(df)
+    df = _clip_long_text(df, keep=links)
     cves = [c for c in df.columns if c.lower() in ("cve", "cves", "cve_ids") and df.schema[c] == pl.String]
     coded = [c for c in df.columns if c in ("kind", "verdict") and df.schema[c] == pl.String]
     if links or cves or coded:
@@ -243,6 +255,19 @@ def table_rows(df) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     rows = df.with_columns(pl.col(c).cast(pl.String) for c, dtype in df.schema.items()
                            if dtype.is_temporal()).to_dicts()
     return columns, rows
+
+
+#: Longest text a table cell shows; longer values (a 10 kB "name") end in an ellipsis on screen,
+#: because one unbroken 10 kB cell makes the browser's table layout hang.  CSV downloads keep them whole.
+MAX_CELL_CHARS = 300
+
+
+def _clip_long_text(df, keep: list[str]):
+    long = [c for c, dtype in df.schema.items() if dtype == pl.String and c not in keep
+            and df.height and (df[c].str.len_chars().max() or 0) > MAX_CELL_CHARS]
+    return df.with_columns(*[
+        pl.when(pl.col(c).str.len_chars() > MAX_CELL_CHARS)
+        .then(pl.col(c).str.slice(0, MAX_CELL_CHARS - 1) + "…").otherwise(pl.col(c)).alias(c) for c in long])
 
 
 def links_of(columns: list[dict[str, Any]]) -> set[str]:

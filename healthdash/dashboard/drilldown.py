@@ -98,7 +98,7 @@ def person_view(warehouse, person_id: str | None, search: str | None) -> Any:
     orgs = report.contributions["org"].unique().sort().to_list() if report.contributions.height else []
     return html.Div([
         html.H2(report.display_name + (" (bot: excluded from participation)" if report.is_bot else ""),
-                className="person-name"),
+                className="person-name", title=report.display_name[:2000]),
         html.P(["Person id ", html.Code(report.person_id), ". Organisations: "]
                + [item for org in orgs for item in (dcc.Link(org, href=org_href(org, filters)), " ")],
                className="note"),

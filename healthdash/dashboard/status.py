@@ -13,6 +13,7 @@ from dash import html
 from healthdash.dashboard.components import frame_table, panel
 from healthdash.dashboard.data import Warehouse, friendly
 from healthdash.errors import HealthdashError
+from healthdash.redact import without_server_paths
 from healthdash.warehouse.load import row_counts
 
 _SOURCES_SQL = """
@@ -34,12 +35,16 @@ def data_view(warehouse: Warehouse):
     except HealthdashError as err:
         title, message = friendly(err)
         return panel(title, message, kind="empty")
+    # Credentials and the server's folders stay off the page (stored rows may predate redaction).
+    sources = sources.with_columns(
+        pl.col("location").map_elements(without_server_paths, return_dtype=pl.String),
+        pl.col("last_error").map_elements(without_server_paths, return_dtype=pl.String))
     counts_df = pl.DataFrame({"table": list(counts), "rows": list(counts.values())},
                              schema={"table": pl.String, "rows": pl.Int64})
     failed = sources.filter(pl.col("last_error") != "").height
     upgrade = "" if version >= expected else f" (this healthdash expects {expected}: run `healthdash collect`)"
     facts = html.Ul([
-        html.Li(f"Warehouse: {warehouse.path.resolve()}"),
+        html.Li(f"Warehouse: {warehouse.path.name}"),
         html.Li(f"Schema version {version}{upgrade}"),
         html.Li(f"{sources.height} sources, {failed} with errors in their last run"),
     ], className="facts")

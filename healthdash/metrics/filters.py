@@ -1,8 +1,12 @@
 """The global filters every metric takes, validated before they reach SQL.
 
-Filters come from URL query strings, so they are untrusted: names are checked
-against a pattern, dates parsed, kinds checked against the known list, and the
-values are only ever bound as SQL parameters.
+Filters come from URL query strings, so they are untrusted.  Safety comes from
+how values are used, not from which characters they hold: names are only ever
+bound as SQL parameters (compared for equality with list_contains), never
+spliced into SQL, HTML or URLs unescaped, so a real organisation called
+``Smith & <Jones> = "A|B"!`` filters like any other name and a name that
+exists nowhere simply matches nothing.  What is refused: control characters,
+empty names, names over 200 characters, bad dates and kinds outside the known list.
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ from healthdash.errors import FilterError
 #: Contribution kinds the contributions view may hold.
 KINDS = ("commit", "review", "core_review", "merged_change", "bug_filed", "bug_fixed")
 
-_NAME = re.compile(r"^[\w .,:/@+()&'-]{1,200}$")
+#: Longest name a filter takes (longer ones are refused, and not offered in dropdowns).
+MAX_NAME_CHARS = 200
+#: Any printable text up to MAX_NAME_CHARS characters (no control characters: they have no place in a name).
+_NAME = re.compile(r"^[^\x00-\x1f\x7f-\x9f]{1,%d}$" % MAX_NAME_CHARS)
 _LIST_KEYS = ("team", "project", "repo", "org", "kind")
 
 
@@ -76,7 +83,8 @@ class Filters:
 def _name(key: str, value: str) -> str:
     value = value.strip()
     if not _NAME.match(value):
-        raise FilterError(f"filter {key}={value[:40]!r} has characters that are not allowed")
+        raise FilterError(f"filter {key}={value[:40]!r} is empty, longer than 200 characters "
+                          "or holds control characters")
     return value
 
 

@@ -15,6 +15,7 @@ import duckdb
 import polars as pl
 
 from healthdash.errors import WarehouseError
+from healthdash.redact import redact
 
 
 def primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -70,6 +71,8 @@ def delete_where(con: duckdb.DuckDBPyConnection, table: str, filters: Mapping[st
 
 
 def register_source(con: duckdb.DuckDBPyConnection, source_id: str, kind: str, location: str) -> None:
+    """Record a source; its location is stored without credentials (:func:`healthdash.redact.redact`)."""
+    location = redact(location)
     con.execute(
         "INSERT INTO sources (source_id, kind, location) VALUES (?, ?, ?) "
         "ON CONFLICT (source_id) DO UPDATE SET kind = excluded.kind, location = excluded.location",
@@ -81,6 +84,7 @@ def register_sources(con: duckdb.DuckDBPyConnection, sources: pl.DataFrame) -> N
     """:func:`register_source` for many sources in one statement (``source_id, kind, location``)."""
     if sources.height == 0:
         return
+    sources = sources.with_columns(pl.col("location").map_elements(redact, return_dtype=pl.String))
     con.register("_hd_sources", sources.select("source_id", "kind", "location").to_arrow())
     try:
         con.execute(
@@ -95,6 +99,7 @@ def finish_sources(con: duckdb.DuckDBPyConnection, outcomes: pl.DataFrame) -> No
     if outcomes.height == 0:
         return
     now = datetime.now(timezone.utc)
+    outcomes = outcomes.with_columns(pl.col("error").map_elements(redact, return_dtype=pl.String))
     con.register("_hd_outcomes", outcomes.select("source_id", "error", "rows").to_arrow())
     try:
         con.execute(
@@ -146,7 +151,8 @@ def _load_batch(con: duckdb.DuckDBPyConnection, source_id: str, batch) -> int:
 
 def finish_source(con: duckdb.DuckDBPyConnection, source_id: str, error: str | None,
                   rows: int | None = None) -> None:
-    """Record the outcome of one source's run (error text or success, rows it wrote)."""
+    """Record the outcome of one source's run (error text, redacted, or success; rows it wrote)."""
+    error = redact(error) if error else None
     now = datetime.now(timezone.utc)
     con.execute(
         "UPDATE sources SET last_run_at = ?, last_error = ?, last_run_rows = ?, "

@@ -6,6 +6,9 @@
 -- of the commit date.  The organisation filter keeps the commits authored by
 -- the organisation's people: the author's organisation at the commit date, as
 -- attributed in contribution_facts (kind 'commit', item_key repo@sha).
+-- An approval counts only while it is the reviewer's latest Code-Review word on
+-- the change: a +2 later withdrawn (Gerrit "-Code-Review", stored as a 0 vote)
+-- or lowered does not cover the commit.
 WITH scoped_commits AS (
     SELECT c.repo, c.sha, c.change_id, c.commit_date, ip.person_id AS author_person
     FROM commits c
@@ -32,6 +35,10 @@ approvals AS (
     WHERE ch.status = 'MERGED' AND v.label = 'Code-Review' AND v.value = 2
       AND NOT coalesce(v.is_ci, false) AND NOT vp.is_bot
       AND vp.person_id IS DISTINCT FROM op.person_id
+      AND NOT EXISTS (SELECT 1 FROM review_votes later
+                      WHERE later.source = v.source AND later.change_key = v.change_key
+                        AND later.reviewer_identity = v.reviewer_identity AND later.label = 'Code-Review'
+                        AND later.voted_at > v.voted_at AND later.value <> 2)
 ),
 covered AS (
     SELECT DISTINCT s.repo, s.sha
