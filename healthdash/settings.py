@@ -75,8 +75,7 @@ SCHEMA: dict[str, Any] = {
                    "single_vendor_min": float, "active_core_min_reviews": int,
                    "active_core_min_commit_share": float},
     "affiliations": {"files": list, "overrides": str},
-    "security": {"count_private_in_aggregates": bool, "advisories": str, "frame_ancestors": list,
-                 "min_group_size": int},
+    "security": {"count_private_in_aggregates": bool, "advisories": str, "frame_ancestors": list},
     "thresholds": {"*": float},
     "scorecard": {key: float for key in SCORECARD_DEFAULTS},
 }

@@ -89,8 +89,9 @@ def test_time_to_triage_by_month_of_report(warehouses):
 def test_bugs_fixed_per_organisation_of_the_assignee(warehouses):
     # Fixes with an assignee: A, B (dev-a, vendor-a.example) and F (dev-b, vendor-b.example)
     assert frame(warehouses[False], bugs.fixed_by_org).rows() == [("Vendor A", 2, 0.667), ("Vendor B", 1, 0.333)]
-    # + J (dev-a) when private bugs count: 3 of 4 and 1 of 4
-    assert frame(warehouses[True], bugs.fixed_by_org).rows() == [("Vendor A", 3, 0.75), ("Vendor B", 1, 0.25)]
+    # J (dev-a, private) is never attributed, even when private bugs count in totals: a per-organisation
+    # view narrowed to J's day would name who fixed it (tests/security/test_reidentification.py)
+    assert frame(warehouses[True], bugs.fixed_by_org).rows() == [("Vendor A", 2, 0.667), ("Vendor B", 1, 0.333)]
     assert frame(warehouses[False], bugs.fixed_by_org, Filters(kind=("commit",))).height == 0
     assert frame(warehouses[False], bugs.fixed_by_org, Filters(org=("Vendor B",))).rows() == [("Vendor B", 1, 1.0)]
 
