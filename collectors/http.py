@@ -40,7 +40,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import requests
 
-from collectors.base import CollectorError, expect_objects
+from collectors import paging
+from collectors.base import CollectorError
 
 log = logging.getLogger(__name__)
 
@@ -400,44 +401,17 @@ class HttpClient:
 
         ``overlap`` re-reads that many rows of the previous page (callers dedupe by key), so a
         result that left the query mid-run (shifting later offsets down) is not skipped.
+        Guards against repeated pages and missing markers: :mod:`collectors.paging`.
         """
-        base = list(params.items()) if isinstance(params, Mapping) else list(params)
-        base = [(k, v) for k, v in base if k not in ("n", "S", "start")]
-        offset = 0
-        while True:
-            page = self.get_json(path, base + [("n", page_size), ("S", offset)])
-            expect_objects(page, f"{self.safe_url(self.url(path))} (Gerrit changes)")
-            if page:
-                yield page
-            if not page or not page[-1].get("_more_changes"):
-                return
-            offset += len(page) - overlap if len(page) > overlap else len(page)
+        return paging.gerrit_pages(self, path, params, page_size=page_size, overlap=overlap)
 
     def link_pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[Reply]:
         """Yield GitHub-style pages, following ``Link: <...>; rel="next"`` until there is none."""
-        reply = self.get(path, params)
-        seen = set()
-        while True:
-            yield reply
-            nxt = reply.link("next")
-            if not nxt or nxt in seen:
-                return
-            seen.add(nxt)
-            reply = self.get(nxt)
+        return paging.link_pages(self, path, params)
 
     def launchpad_pages(self, path: str, params: Mapping[str, Any] | None = None) -> Iterator[list[dict]]:
         """Yield Launchpad collection ``entries`` pages, following ``next_collection_link``."""
-        data = self.get_json(path, params)
-        seen = set()
-        while True:
-            if not isinstance(data, dict):
-                raise CollectorError(f"{self.safe_url(self.url(path))}: expected a Launchpad collection object")
-            yield expect_objects(data.get("entries") or [], f"{self.safe_url(self.url(path))} entries")
-            nxt = data.get("next_collection_link")
-            if not nxt or nxt in seen:
-                return
-            seen.add(nxt)
-            data = self.get_json(nxt)
+        return paging.launchpad_pages(self, path, params)
 
     def close(self) -> None:
         self.session.close()
