@@ -288,7 +288,12 @@ def parse_page(parser: ChangeParser, changes: list[Mapping[str, Any]],
 def raw_items(source_id: str, changes: list[Mapping[str, Any]], fetched_at: datetime):
     """The ``raw_items`` frame of a page: one row per change, messages and revisions included."""
     return raw_frame(source_id, VERSION, fetched_at,
-                     [(CATEGORY, change_key(c), parse_time(c.get("updated")), c) for c in changes])
+                     [(CATEGORY, change_key(c), parse_time(c.get("updated")), _without_paging(c)) for c in changes])
+
+
+def _without_paging(change: Mapping[str, Any]) -> dict[str, Any]:
+    """The change without ``_more_changes``: that marks where a page ended, not the change itself."""
+    return {k: v for k, v in change.items() if k != "_more_changes"}
 
 
 def rebuild(spec: SourceSpec, payloads: list[Mapping[str, Any]], *,
