@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 #: Query keys kept in the URL besides the filters: presentation mode and the dark slide theme.
 EXTRA_KEYS = ("present", "theme")
+#: Table rows per page in presentation mode: a page of large type fits one 16:9 screen.
+PRESENT_TABLE_ROWS = 10
 
 
 @dataclass
@@ -100,7 +102,9 @@ def chart_view(context: DashboardContext, name: str, search: str | None):
         chart, filters, df = chart_frame(context, name, search)
         present, dark = is_present(filters), is_dark(filters)
         if chart.figure is None:
-            return frame_table(df) if not df.is_empty() else panel("No data", chart.empty_message, kind="empty")
+            if df.is_empty():
+                return panel("No data", chart.empty_message, kind="empty")
+            return frame_table(df, page_size=PRESENT_TABLE_ROWS if present else 15, present=present)
         start, end, data_end = period(context, filters)
         config = graph_config(chart.name, present=present, filename=file_stem(chart.name, filters, end))
         if df.is_empty():

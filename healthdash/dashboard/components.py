@@ -274,8 +274,12 @@ def links_of(columns: list[dict[str, Any]]) -> set[str]:
     return {c["field"] for c in columns if c.get("cellRenderer") == "markdown"}
 
 
+#: Presentation type (24 px) over table type (14 px): how much wider columns must be on a slide.
+PRESENT_SCALE = 24 / 14
+
+
 def frame_table(df, *, table_id: str | None = None, page_size: int = 15,
-                error_column: str | None = None) -> dag.AgGrid:
+                error_column: str | None = None, present: bool = False) -> dag.AgGrid:
     """A sortable grid of a frame (charts with ``figure=None``, the Data page).
 
     Headers and coded values in words, numbers right-aligned and formatted
@@ -285,6 +289,8 @@ def frame_table(df, *, table_id: str | None = None, page_size: int = 15,
     highlighted.
     """
     columns, rows = table_rows(df)
+    if present:  # large type needs proportionally wider columns
+        columns = [{**c, "minWidth": int(c["minWidth"] * PRESENT_SCALE)} for c in columns]
     extra: dict[str, Any] = {"id": table_id} if table_id else {}
     if error_column:
         extra["getRowStyle"] = {"styleConditions": [{
