@@ -11,7 +11,8 @@ export`` both use it).  A sponsor opens these in a spreadsheet, so:
   or carriage return) prefixed with ``'``.
 
 Download names say what the file holds: ``<chart>-<filters>-<date>.csv``
-(:func:`file_stem`).  Parquet exports keep full precision, one file per chart.
+(:func:`file_stem`).  Parquet exports keep full precision (snake_case headers too), one
+file per chart.
 """
 
 from __future__ import annotations
@@ -61,13 +62,18 @@ def csv_frame(df: pl.DataFrame) -> pl.DataFrame:
           for name, dtype in df.schema.items() if isinstance(dtype, pl.List)],
         *[pl.col(name).round(CSV_DECIMALS) for name, dtype in df.schema.items() if dtype.is_float()],
     )
+    return safe_frame(snake_headers(flat))
+
+
+def snake_headers(df: pl.DataFrame) -> pl.DataFrame:
+    """``df`` with snake_case column names (the one header style of every export; clashes numbered)."""
     headers: dict[str, str] = {}
-    for name in flat.columns:
+    for name in df.columns:
         header, n = snake_case(name), 2
         while header in headers.values():
             header, n = f"{snake_case(name)}_{n}", n + 1
         headers[name] = header
-    return safe_frame(flat.rename(headers))
+    return df.rename(headers)
 
 
 def csv_text(df: pl.DataFrame, *, bom: bool = True) -> str:
@@ -122,7 +128,7 @@ def export_charts(con, names: Iterable[str], filters: Filters, out_dir: Path, fm
         if fmt == "csv":
             target.write_text(csv_text(df), encoding="utf-8")
         elif fmt == "parquet":
-            df.write_parquet(target)
+            snake_headers(df).write_parquet(target)
         else:
             raise ValueError(f"unknown export format {fmt!r} (csv or parquet)")
         written.append(target)
