@@ -84,3 +84,17 @@ def test_download_names_carry_chart_filters_and_date():
     assert file_stem("top-organisations", two, date(2025, 4, 2)) == "top-organisations-team-Storage_org-Vendor-A-2025-04-02"
     assert file_stem("top-organisations", parse_filters(""), date(2025, 4, 2)) == "top-organisations-all-2025-04-02"
     assert filters_slug(parse_filters("team=Storage")) != filters_slug(parse_filters("team=Compute"))
+
+
+def test_every_export_has_snake_case_headers(participation_warehouse, tmp_path):
+    import duckdb
+
+    from healthdash.export import export_charts
+
+    with duckdb.connect(str(participation_warehouse), read_only=True) as con:
+        # governance-view's frame names a column "core reviews"; the files say core_reviews.
+        csv_path, = export_charts(con, ["governance-view"], parse_filters(""), tmp_path / "csv", "csv")
+        parquet_path, = export_charts(con, ["governance-view"], parse_filters(""), tmp_path / "pq", "parquet")
+    header = csv_path.read_text("utf-8-sig").splitlines()[0].split(",")
+    assert header == pl.read_parquet(parquet_path).columns
+    assert "core_reviews" in header and all(h == h.lower() and " " not in h for h in header)
