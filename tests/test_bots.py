@@ -112,3 +112,19 @@ def test_people_show_says_which_pattern_made_a_bot(tmp_path):
     assert out.exit_code == 0, out.output
     text = " ".join(out.output.split())   # the console may wrap
     assert "bot (excluded from participation): pattern 'openstack release bot' on 'openstack release bot'" in text
+
+
+def test_a_bot_mark_says_which_file_made_it(tmp_path):
+    from healthdash.identity import overrides
+    from healthdash.warehouse.identity_load import store_imported
+
+    iid = identity_id("git", email="deploy@vendor-a.example", name="Deploy Helper")
+    path = tmp_path / "w.duckdb"
+    with writer(path) as con:
+        upsert(con, "identities", pl.DataFrame({"identity_id": [iid], "source": ["git"], "name": ["Deploy Helper"],
+                                                "email": ["deploy@vendor-a.example"]}))
+        store_imported(con, overrides.parse("bot deploy@vendor-a.example", "overrides"), rank=0)
+        rebuild_people(con)
+    with reader(path) as con:
+        assert con.execute("SELECT bot_reason FROM people").fetchall() == [
+            ("marked as a bot in overrides for deploy@vendor-a.example",)]

@@ -97,7 +97,8 @@ def link_edges(links: Iterable[LinkRow], identities: list[Identity]) -> list[tup
 
 def build_people(identities: list[Identity], links: list[LinkRow], *, splits: Iterable[str] = (),
                  trusted_origins: Iterable[str] = (), bot_patterns: Iterable[str] = (),
-                 bot_marks: dict[str, bool] | None = None, public_domains: Iterable[str] = ()) -> People:
+                 bot_marks: dict[str, bool] | None = None, public_domains: Iterable[str] = (),
+                 bot_mark_origins: dict[str, str] | None = None) -> People:
     """Merge identities into people; see the module docstring for the rules."""
     trusted = set(trusted_origins)
     split_nodes = _split_nodes(set(splits), identities)
@@ -110,7 +111,8 @@ def build_people(identities: list[Identity], links: list[LinkRow], *, splits: It
             _connect(graph, a, b, why)
     for ident in identities:
         graph.setdefault("i:" + ident.identity_id, [])
-    people = _components(graph, {i.identity_id: i for i in identities}, list(bot_patterns), bot_marks or {})
+    people = _components(graph, {i.identity_id: i for i in identities}, list(bot_patterns), bot_marks or {},
+                         bot_mark_origins or {})
     _fallback_domains(people, {i.identity_id: i for i in identities}, set(public_domains))
     return people
 
@@ -158,7 +160,8 @@ def _person_id(root: str, nodes: list[str]) -> str:
     return "id:" + min(n[2:] for n in nodes if n.startswith("i:"))
 
 
-def _components(graph, by_id: dict[str, Identity], patterns: list[str], marks: dict[str, bool]) -> People:
+def _components(graph, by_id: dict[str, Identity], patterns: list[str], marks: dict[str, bool],
+                mark_origins: dict[str, str]) -> People:
     result, seen = People(), set()
     for start in sorted(graph):
         if start in seen:
@@ -173,7 +176,7 @@ def _components(graph, by_id: dict[str, Identity], patterns: list[str], marks: d
         for identity_id in ids:
             result.identity_person[identity_id] = (person, rules.get("i:" + identity_id) or "root identity")
         members = [by_id[i] for i in ids]
-        reason = _bot_reason(members, nodes, patterns, marks)
+        reason = _bot_reason(members, nodes, patterns, marks, mark_origins)
         result.people[person] = (_display_name(members), reason is not None)
         if reason:
             result.bot_reasons[person] = reason
@@ -221,11 +224,12 @@ def _display_name(members: list[Identity]) -> str:
 
 
 def _bot_reason(members: list[Identity], nodes: list[str], patterns: list[str],
-                marks: dict[str, bool]) -> str | None:
+                marks: dict[str, bool], mark_origins: dict[str, str]) -> str | None:
     """Why this person is a bot (a mark from a file, else the first matching pattern), or None."""
     for node in sorted(nodes):
         if node in marks:
-            return f"marked as a bot for {node[2:]}" if marks[node] else None
+            where = f" in {mark_origins[node]}" if node in mark_origins else ""
+            return f"marked as a bot{where} for {node[2:]}" if marks[node] else None
     for m in members:
         found = matching_pattern((m.name, m.email, m.username), [*DEFAULT_BOT_PATTERNS, *patterns])
         if found:

@@ -248,6 +248,7 @@ def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
         trusted_origins=[r[0] for r in _rows(con, "SELECT origin FROM affiliation_files WHERE format = 'overrides'")],
         bot_patterns=[r[0] for r in _rows(con, "SELECT pattern FROM bot_patterns")],
         bot_marks=dict(_rows(con, "SELECT key, is_bot FROM identity_bot_marks")),
+        bot_mark_origins=dict(_rows(con, "SELECT key, origin FROM identity_bot_marks WHERE origin IS NOT NULL")),
         public_domains=[r[0] for r in _rows(con, "SELECT domain FROM public_mail_domains")])
     con.execute("DELETE FROM identity_person")
     _insert(con, "identity_person", pl.DataFrame({
