@@ -21,6 +21,8 @@ REGISTRY: dict[str, str] = {
     "github_issues": "collectors.github_issues:collect",
     "advisories": "collectors.advisories:collect",
     "repo_checks": "collectors.repo_checks:collect",
+    "feature_matrix": "collectors.feature_matrix:collect",
+    "requirements": "collectors.requirements:collect",
 }
 
 

@@ -9,6 +9,10 @@ output is parsed as it arrives (:mod:`collectors.gitlog`) and flushed as a
 :class:`~collectors.base.Batch` every ``options["batch_commits"]`` commits, so
 memory does not grow with history length.
 
+After the commits, the head's content is read (:mod:`collectors.repo_content`:
+dependency manifests, conventions, code windows) into the last batch, the
+one that advances the cursor, so a cursor never runs ahead of the content.
+
 Incremental runs: ``since`` is the head sha collected last time.  Same head ->
 nothing to do; an ancestor of the new head -> only ``since..head`` is read;
 anything else (history rewritten, unknown sha, first run) -> a full re-scan
@@ -32,6 +36,8 @@ from typing import Iterator
 
 from collectors.base import Batch, CollectorError, SourceSpec, identity_id, utc_now
 from collectors.gitlog import FORMAT, LogParser
+from collectors.repo_content import TABLES as CONTENT_TABLES
+from collectors.repo_content import read_content
 
 #: Commits per batch (one warehouse transaction each).
 BATCH_COMMITS = 20_000
@@ -74,9 +80,17 @@ def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batc
                     progress(advance=commits)
     parser.close()
     commits = parser.commits
-    yield Batch(parser.take_frames(repo, spec.source_id, fetched_at), cursor=head, replace=replace)
+    frames = parser.take_frames(repo, spec.source_id, fetched_at)
+    content = read_content(path, repo, head, since, dict(spec.options))   # None: same tree as last time
+    if content is not None:
+        frames.update(content.frames)
+        replace = {**replace, **{table: {"repo": repo} for table in CONTENT_TABLES}}
+    yield Batch(frames, cursor=head, replace=replace)
     if progress is not None and commits:
         progress(advance=commits)
+    if content is not None and content.problems:     # everything else is loaded; say what was not
+        more = len(content.problems) - 1
+        raise CollectorError(content.problems[0] + (f" (and {more} more)" if more else ""))
 
 
 # -- where the repository is ----------------------------------------------------

@@ -26,7 +26,7 @@ import polars as pl
 import collectors
 from collectors.base import CollectorError as SourceError
 from collectors.base import SourceSpec
-from healthdash import privacy
+from healthdash import commonality, privacy
 from healthdash.errors import CollectorError, HealthdashError
 from healthdash.identity.bots import all_patterns
 from healthdash.redact import redact, register_secret_env
@@ -78,13 +78,18 @@ def configured_sources(settings: Settings) -> list[SourceSpec]:
     """Every source the settings describe: one git source per repo, ``[[sources]]`` and the
     ``[security] advisories`` folder."""
     clone_root = settings.warehouse.parent / "repos"
+    content = commonality.content_options(settings)
     specs = [
-        git_source(repo.name, repo.path or repo.url, branch=repo.branch, clone_root=clone_root)
+        commonality.with_options(git_source(repo.name, repo.path or repo.url, branch=repo.branch,
+                                            clone_root=clone_root), content)
         for repo in settings.repos.values() if repo.path or repo.url
     ]
+    specs += commonality.requirements_sources(settings)
     for entry in settings.sources:
         options = {k: v for k, v in entry.items() if k not in ("kind", "name", "url", "path")}
         location = entry.get("url") or (str(settings.resolve(entry["path"])) if entry.get("path") else "")
+        if entry["kind"] == "feature_matrix" and entry.get("repo"):   # a file inside a configured repository
+            location = commonality.repo_location(settings, entry["repo"], clone_root / _slug(entry["repo"]))
         name = entry.get("name") or redact(location)  # the source id is shown: never with credentials
         register_secret_env(entry.get("token_env"))
         specs.append(SourceSpec(entry["kind"], f"{entry['kind']}:{name}", location, options))
@@ -135,6 +140,7 @@ def sync_reference_tables(con, settings: Settings) -> None:
         {"domain": list(domains), "org": list(domains.values()), "origin": ["config"] * len(domains)},
         schema={"domain": pl.String, "org": pl.String, "origin": pl.String}))
     privacy.sync_policy(con, settings)  # [security] switches -> privacy_policy (healthdash.privacy)
+    commonality.sync_common_libraries(con, settings)  # [commonality] common_libraries -> common_libraries
 
 
 def collect(settings: Settings, specs: list[SourceSpec], *, full: bool = False,

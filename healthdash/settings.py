@@ -70,7 +70,10 @@ SCHEMA: dict[str, Any] = {
         "timeout": float, "retries": int, "backoff_base": float, "backoff_cap": float,  # HTTP client
         "max_wait": float, "cache_dir": str,
         "page_size": int, "overlap_minutes": int, "ci_accounts": list,  # gerrit / github reviews
+        "file": str,                                                    # feature_matrix: a file in `repo`
     }],
+    "commonality": {"global_requirements": str, "constraints": str, "common_libraries": list,
+                    "config_library": str, "logging_library": str},
     "governance": {"window_days": int, "diverse_top1_max": float, "diverse_top2_max": float,
                    "single_vendor_min": float, "active_core_min_reviews": int,
                    "active_core_min_commit_share": float},

@@ -194,14 +194,17 @@ def test_incremental_run_reads_only_new_commits(tmp_path):
                        {"files": {"c.txt": "c\nd\n"}, "message": "Grow c", "date": "2024-02-02T00:00:00Z"}])
     second = list(git_collect(spec, old_head))
     assert [sorted(b.frames["commits"]["subject"]) for b in second] == [["Add c", "Grow c"]]
-    assert second[-1].cursor == head(repo) and second[0].replace == {}
+    assert second[-1].cursor == head(repo) and "commits" not in second[0].replace   # no re-scan
+    assert second[0].replace["dependencies"] == {"repo": "inc"}     # the new head's content replaces the old
     assert list(git_collect(spec, head(repo))) == []
 
     run(tmp_path, repo, name="inc")
     add_commits(repo, [{"files": {"d.txt": "d\n"}, "message": "Add d", "date": "2024-02-03T00:00:00Z"}])
     result = run(tmp_path, repo, name="inc")
-    # only "Add d" read: 1 commit + 1 file row + its author's identity (restated, upserted)
-    assert result.error is None and result.rows == 3
+    # only "Add d" read: 1 commit + 1 file row + its author's identity (restated, upserted),
+    # and the new head's content: 10 convention rows + manifests_readable + repo_content = 12
+    # (no manifests, no Python files: no dependencies, windows or imports)
+    assert result.error is None and result.rows == 3 + 12
     # commits: 2 + 2 + 1; files: C1 2 + rename 1 + c 1 + c 1 + d 1 = 6;
     # identities: Ada, Test Author, co-authors Bo Two and Dee = 4
     assert counts(tmp_path) == {"commits": 5, "commit_files": 6, "identities": 4}
@@ -221,7 +224,8 @@ def test_rewritten_history_is_rescanned_and_the_dropped_commit_disappears(tmp_pa
     commit(repo, files={"c": "c2\n"}, message="amended", date="2024-03-05T00:00:00Z", amend=True)
 
     batches = list(git_collect(git_source("rw", str(repo)), dropped))
-    assert batches[0].replace == {"commits": {"repo": "rw"}, "commit_files": {"repo": "rw"}}
+    assert {t: batches[0].replace[t] for t in ("commits", "commit_files")} == {
+        "commits": {"repo": "rw"}, "commit_files": {"repo": "rw"}}
     assert sum(b.frames["commits"].height for b in batches) == 4      # full rescan
 
     assert run(tmp_path, repo, name="rw").error is None
@@ -236,7 +240,7 @@ def test_rewritten_history_is_rescanned_and_the_dropped_commit_disappears(tmp_pa
 
 def test_unknown_cursor_means_a_full_rescan(history_repo):
     batches = list(git_collect(git_source("engine", str(history_repo)), "0" * 40))
-    assert batches[0].replace == {"commits": {"repo": "engine"}, "commit_files": {"repo": "engine"}}
+    assert batches[0].replace["commits"] == batches[0].replace["commit_files"] == {"repo": "engine"}
     assert sum(b.frames["commits"].height for b in batches) == 5
 
 
@@ -265,7 +269,7 @@ def test_batches_split_by_size_keep_each_commit_whole(tmp_path, history_repo):
     assert sizes == [2, 2, 1] and calls == sizes
     assert [b.cursor for b in batches[:-1]] == [None] * (len(batches) - 1)
     assert batches[-1].cursor == head(history_repo)
-    assert [bool(b.replace) for b in batches] == [True] + [False] * (len(batches) - 1)
+    assert ["commits" in b.replace for b in batches] == [True] + [False] * (len(batches) - 1)
     for batch in batches:   # every file row belongs to a commit of the same batch
         assert set(batch.frames["commit_files"]["sha"]) <= set(batch.frames["commits"]["sha"])
     assert sum(b.frames["commit_files"].height for b in batches) == 8

@@ -1,0 +1,165 @@
+"""Commonality and consistency end to end: real git repositories -> collectors -> warehouse -> metrics.
+
+The community is tests/commonality_fixture.py; every expected figure below is
+worked out by hand from the files written there.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from commonality_fixture import build
+from healthdash.collect import collect, configured_sources
+from healthdash.metrics import commonality, consistency
+from healthdash.metrics.filters import Filters, parse_filters
+from healthdash.settings import load_settings
+from healthdash.warehouse import reader
+
+
+@pytest.fixture(scope="module")
+def community(tmp_path_factory):
+    root = tmp_path_factory.mktemp("commonality")
+    settings = load_settings(build(root))
+    results = {r.source_id: r for r in collect(settings, configured_sources(settings))}
+    return settings, results
+
+
+def frame(community, metric, filters=None):
+    settings, _ = community
+    with reader(settings.warehouse) as con:
+        return metric(con, filters or Filters())
+
+
+def test_malformed_inputs_are_one_line_errors_and_nothing_else_is_lost(community):
+    _, results = community
+    assert results["git:gamma"].error.endswith(      # after "git:gamma (<its path>): "
+        "gamma): test-requirements.txt line 2: not a valid requirement 'foo==>1' "
+        "(Expected semicolon (after name with no version specifier) or end)")
+    assert results["feature_matrix:broken"].error.endswith(
+        "bad.csv line 3: status 'maybe' for stop / x is not one of complete, partial, missing, unknown")
+    assert "\n" not in results["git:gamma"].error
+    for ok in ("git:alpha", "git:beta", "requirements:global", "feature_matrix:drivers", "feature_matrix:legacy"):
+        assert results[ok].error is None, results[ok].error
+    # gamma's commit, its setup.cfg and the good line of the bad file are all there
+    settings, _ = community
+    with reader(settings.warehouse) as con:
+        assert con.execute("SELECT count(*) FROM commits WHERE repo = 'gamma'").fetchone() == (1,)
+        assert sorted(con.execute("SELECT file, name, line FROM dependencies WHERE repo = 'gamma'").fetchall()) == [
+            ("setup.cfg", "pbr", 6), ("setup.cfg", "requests", 7), ("test-requirements.txt", "pytest", 1)]
+        assert con.execute("SELECT count(*) FROM feature_matrix WHERE matrix = 'broken'").fetchone() == (0,)
+
+
+def test_manifests_every_format(community):
+    settings, _ = community
+    with reader(settings.warehouse) as con:
+        rows = con.execute("SELECT repo, file, section, name, specifier, markers, kind, line FROM dependencies "
+                           "WHERE repo IN ('alpha', 'beta') ORDER BY repo, file, line, name").fetchall()
+    assert rows == [
+        ("alpha", "extra-requirements.txt", "", "six", ">=1.16.0", 'python_version >= "3.8"', "runtime", 1),
+        ("alpha", "requirements.txt", "", "pbr", ">=2.0.0", "", "runtime", 2),
+        ("alpha", "requirements.txt", "", "requests", "!=2.26.0,>=2.25.1", "", "runtime", 3),   # hash dropped
+        ("alpha", "requirements.txt", "", "common-config", ">=9.0.0", "", "runtime", 5),
+        ("alpha", "test-requirements.txt", "", "pytest", ">=7", "", "test", 1),
+        ("beta", "pyproject.toml", "project.dependencies", "common-log", ">=5.0", "", "runtime", 4),
+        ("beta", "pyproject.toml", "project.dependencies", "requests", "<2.0", "", "runtime", 4),
+        ("beta", "pyproject.toml", "project.optional-dependencies.test", "pytest", ">=8", "", "test", 7),
+    ]
+
+
+def test_library_adoption(community):
+    df = frame(community, commonality.library_adoption)
+    got = {(r["repo"], r["library"]): r["status"] for r in df.iter_rows(named=True)}
+    # alpha declares common.config (and imports common_config); beta declares common.log; gamma neither
+    assert got == {("alpha", "common.config"): "declared", ("alpha", "common.log"): "not used",
+                   ("beta", "common.config"): "not used", ("beta", "common.log"): "declared",
+                   ("gamma", "common.config"): "not used", ("gamma", "common.log"): "not used"}
+    by_repo = {r["repo"]: r["adoption"] for r in frame(community, commonality.adoption_by_repo).iter_rows(named=True)}
+    assert by_repo == {"alpha": 0.5, "beta": 0.5, "gamma": 0.0}       # 1/2, 1/2, 0/2
+    by_team = {r["team"]: (r["pairs"], r["declared"], r["adoption"])
+               for r in frame(community, commonality.adoption_by_team).iter_rows(named=True)}
+    assert by_team == {"Core": (4, 2, 0.5), "Edge": (2, 0, 0.0)}      # Core: 2 of 2 x 2 pairs; Edge: 0 of 2
+
+
+def test_dependency_drift(community):
+    df = frame(community, commonality.dependency_drift)
+    got = [(r["name"], r["repos"], r["specifiers"], r["constrained_version"], r["repos_excluding"],
+            r["excluding_repos"]) for r in df.iter_rows(named=True)]
+    # requests: alpha !=2.26.0,>=2.25.1 / beta <2.0 / gamma >=2.0 -> 3 specifiers; beta's excludes 2.31.0
+    # pytest: >=7 / >=8 / any -> 3 specifiers; pbr: >=2.0.0 twice -> 1; six, common-* in one repo only
+    assert got == [("requests", 3, 3, "2.31.0", 1, "beta"), ("pytest", 3, 3, "8.0.0", 0, ""),
+                   ("pbr", 2, 1, "6.0.0", 0, "")]
+    conflicts = frame(community, commonality.dependency_conflicts)
+    assert conflicts.select("repo", "file", "line", "name", "specifier").rows() == [
+        ("beta", "pyproject.toml", 4, "requests", "<2.0")]
+    by_repo = {r["repo"]: (r["dependencies"], r["conflicting"], r["unconstrained"])
+               for r in frame(community, commonality.drift_by_repo).iter_rows(named=True)}
+    # alpha: pbr, requests, common-config, six, pytest (common-config has no constraint)
+    assert by_repo == {"alpha": (5, 0, 1), "beta": (3, 1, 1), "gamma": (3, 0, 0)}
+
+
+def test_duplicate_code(community):
+    blocks = frame(community, commonality.duplicate_blocks)
+    # the 10 code lines of merge_settings (docstring, import and comment dropped) are in alpha and beta
+    assert blocks.select("repos", "copies", "code_lines", "location_a", "location_b").rows() == [
+        (2, 2, 10, "alpha/alpha/settings.py:4-13", "beta/beta/util.py:1-11")]
+    assert blocks["link_a"][0].startswith("https://github.com/example/alpha/blob/")
+    assert blocks["link_a"][0].endswith("/alpha/settings.py#L4-L13")
+    assert blocks["link_b"][0] is None                    # beta has no web URL
+    share = {r["repo"]: (r["python_lines"], r["duplicated_lines"], r["shares_with"])
+             for r in frame(community, commonality.duplicate_share).iter_rows(named=True)}
+    # alpha: 10 code lines, all copied; beta: 10 copied + 2 of other(); gamma: 1 line (LOG = ...)
+    assert share == {"alpha": (10, 10, "beta"), "beta": (12, 10, "alpha"), "gamma": (1, 0, None)}
+    one = frame(community, commonality.duplicate_blocks, parse_filters("repo=beta"))
+    assert one.height == 1 and one["location_a"][0].startswith("alpha/")       # both sides still shown
+
+
+def test_conventions(community):
+    matrix = frame(community, consistency.convention_matrix)
+    holes = {r["repo"]: sorted(r["check_name"] for r in matrix.filter(matrix["repo"] == r["repo"])
+                               .filter(~matrix.filter(matrix["repo"] == r["repo"])["passed"]).iter_rows(named=True))
+             for r in matrix.unique("repo").iter_rows(named=True)}
+    assert holes["alpha"] == ["contributing", "security_policy", "uses_common_logging"]
+    assert holes["beta"] == ["docs", "uses_common_config", "uses_common_logging"]
+    assert len(holes["gamma"]) == 13                         # nothing at all, and a bad manifest
+    by_repo = {r["repo"]: (r["checks"], r["passed"]) for r in
+               frame(community, consistency.conformance_by_repo).iter_rows(named=True)}
+    assert by_repo == {"alpha": (13, 10), "beta": (13, 10), "gamma": (13, 0)}
+    by_check = {r["check_name"]: (r["passed"], r["repos"]) for r in
+                frame(community, consistency.adoption_by_check).iter_rows(named=True)}
+    assert by_check["licence"] == (2, 3) and by_check["security_policy"] == (1, 3)
+    assert by_check["python_versions"] == (2, 3)             # alpha setup.cfg >=3.9, beta pyproject >=3.10
+    details = {(r["repo"], r["check_name"]): r["detail"] for r in matrix.iter_rows(named=True)}
+    assert details[("alpha", "python_versions")] == ">=3.9"
+    assert details[("alpha", "lint_config")] == "tox.ini [flake8]"
+    assert details[("alpha", "uses_common_config")] == "1 Python file import common.config"
+    summary = frame(community, consistency.summary)
+    assert summary["conformance"][0] == pytest.approx(20 / 39)   # (10 + 10 + 0) / (3 x 13)
+
+
+def test_feature_matrices(community):
+    comp = {(r["matrix"], r["target"]): (r["features"], r["complete"], r["partial"], r["not_listed"],
+                                          r["completeness"])
+            for r in frame(community, consistency.feature_completeness).iter_rows(named=True)}
+    # drivers: fast = (2 complete + 1/2 partial) / 3; slow = (0 + 1/2) / 3 and op.c not listed
+    assert comp[("drivers", "fast")] == (3, 2, 1, 0, pytest.approx(2.5 / 3))
+    assert comp[("drivers", "slow")] == (3, 0, 1, 1, pytest.approx(0.5 / 3))
+    assert comp[("legacy", "xen")] == (1, 1, 0, 0, 1.0) and comp[("legacy", "kvm")][4] == 0.0
+    drivers = parse_filters("matrix=drivers", extra_keys=("matrix",))
+    holes = frame(community, consistency.feature_holes, drivers)
+    assert holes.select("feature", "target", "status").rows() == [("operation.b", "slow", "missing"),
+                                                                  ("operation.c", "slow", "not listed")]
+    diff = frame(community, consistency.feature_differences, drivers)       # the two most complete: fast, slow
+    assert diff.select("feature", "status_a", "status_b").rows() == [
+        ("operation.a", "complete", "partial"), ("operation.b", "complete", "missing"),
+        ("operation.c", "partial", "not listed")]
+    cells = frame(community, consistency.feature_cells, drivers)
+    assert cells.height == 6 and "only on Tuesdays" in cells["notes"].to_list()       # 3 features x 2 targets
+    legacy = parse_filters("matrix=legacy&target_a=kvm&target_b=xen", extra_keys=("matrix", "target_a", "target_b"))
+    assert frame(community, consistency.feature_differences, legacy).select(
+        "target_a", "status_a", "status_b", "notes_a").rows() == [("kvm", "unknown", "complete", "untested")]
+
+
+def test_an_unchanged_tree_is_not_read_again(community, tmp_path):
+    settings, _ = community
+    again = {r.source_id: r for r in collect(settings, configured_sources(settings))}
+    assert again["git:alpha"].rows == 0 and again["git:alpha"].error is None   # same head: nothing read
