@@ -11,13 +11,14 @@ the first and last original line numbers.  Two repositories holding the same
 window hash share at least ``WINDOW`` normalised lines; consecutive shared
 windows form the duplicated blocks the metrics report.
 
-Everything is regular expressions run by ``re``'s C engine over whole files;
-no tokenizer, so a 1,000-file repository takes about a second.
+Everything is a few regular-expression passes run by ``re``'s C engine over
+whole files, with no Python call per token and no tokenizer (see
+``benchmarks/bench_code_windows.py`` for the cost against git alone).
 """
 
 from __future__ import annotations
 
-import hashlib
+from hashlib import blake2b
 import keyword
 import re
 
@@ -27,30 +28,39 @@ MIN_DISTINCT_LINES = 4
 #: and with fewer normalised characters in all are too small to be worth reporting
 MIN_CHARS = 60
 
-_STRINGS_AND_COMMENTS = re.compile(
-    r"""(?P<triple>[rRbBuUfF]{0,2}(?:\"\"\"[\s\S]*?\"\"\"|'''[\s\S]*?'''))"""
-    r"""|(?P<string>[rRbBuUfF]{0,2}(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'))"""
-    r"""|(?P<comment>\#[^\n]*)""")
-_KEYWORDS = sorted(set(keyword.kwlist) | {"self", "cls"}, key=len, reverse=True)
-_IDENTIFIER = re.compile(r"\b(?!(?:%s)\b)[A-Za-z_]\w*" % "|".join(_KEYWORDS))
-_NUMBER = re.compile(r"\b\d[\w.]*")
+_TRIPLE = re.compile(r"""\"\"\"[\s\S]*?\"\"\"|'\'\'[\s\S]*?'\'\'""")
+_STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")
+_COMMENT = re.compile(r"#[^\n]*")
+#: words kept as they are (structure); every other identifier folds to ``I``
+_KEEP = {word: word for word in [*keyword.kwlist, "self", "cls"]}
+_WORD = re.compile(r"[A-Za-z_]\w*")
+_NUMBER = re.compile(r"\d[\w.]*")
 _SPACE = re.compile(r"[ \t\f\r]+")
 _IMPORT = re.compile(r"^(?:from|import)[I.]")
 _DOCSTRING_LINE = re.compile(r"^\$$")          # a bare string: docstring
 
 
-def _blank_literal(match: re.Match) -> str:
-    text = match.group(0)
-    if match.lastgroup == "comment":
-        return ""
-    return "$" + "\n" * text.count("\n")      # keep line numbers of multi-line strings
+def _fold_word(match: re.Match, keep=_KEEP.get) -> str:
+    return keep(match.group(), "I")
+
+
+def _blank_triple(match: re.Match) -> str:
+    return "$" + "\n" * match.group(0).count("\n")      # keep line numbers of multi-line strings
 
 
 def normalise(text: str) -> list[tuple[int, str]]:
-    """(original line number, normalised text) of each line that carries code."""
-    text = _STRINGS_AND_COMMENTS.sub(_blank_literal, text)
+    """(original line number, normalised text) of each line that carries code.
+
+    A few passes of C-level substitutions over the whole file: strings (string
+    prefixes such as ``f`` or ``rb`` fold with the identifiers), then comments,
+    then words (one dictionary lookup each: keywords kept), then numbers (after
+    the words, so digits inside names are gone), then whitespace.
+    """
+    text = _TRIPLE.sub(_blank_triple, text)
+    text = _STRING.sub("$", text)
+    text = _COMMENT.sub("", text)
+    text = _WORD.sub(_fold_word, text)
     text = _NUMBER.sub("0", text)
-    text = _IDENTIFIER.sub("I", text)
     text = _SPACE.sub("", text)
     kept = []
     for number, line in enumerate(text.split("\n"), start=1):
@@ -60,17 +70,19 @@ def normalise(text: str) -> list[tuple[int, str]]:
 
 
 def window_hash(lines: list[str]) -> int:
-    digest = hashlib.blake2b("\n".join(lines).encode("utf-8"), digest_size=8).digest()
+    digest = blake2b("\n".join(lines).encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
 def windows(text: str, size: int = WINDOW) -> tuple[list[tuple[int, int, int]], int]:
     """((start line, end line, hash) of every non-trivial window, number of code lines)."""
     lines = normalise(text)
+    codes = [code for _, code in lines]
+    lengths = [len(code) for code in codes]
     found = []
-    for index in range(len(lines) - size + 1):
-        chunk = [line for _, line in lines[index:index + size]]
-        if len(set(chunk)) < MIN_DISTINCT_LINES or sum(map(len, chunk)) < MIN_CHARS:
+    for index in range(len(codes) - size + 1):
+        chunk = codes[index:index + size]
+        if sum(lengths[index:index + size]) < MIN_CHARS or len(set(chunk)) < MIN_DISTINCT_LINES:
             continue
         found.append((lines[index][0], lines[index + size - 1][0], window_hash(chunk)))
-    return found, len(lines)
+    return found, len(codes)

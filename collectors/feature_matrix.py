@@ -86,7 +86,14 @@ def _targets(sections: list[Section]) -> tuple[dict[str, str], str, tuple[str, .
 
 def parse_csv_matrix(text: str, label: str) -> list[dict]:
     """Rows of a ``feature,target,status[,notes]`` CSV file."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _csv_rows(reader, label)
+    except csv.Error as err:
+        raise ParseError(f"{label} line {max(reader.line_num, 1)}: not valid CSV ({err})") from None
+
+
+def _csv_rows(reader, label: str) -> list[dict]:
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in ("feature", "target", "status") if c not in header]
     if missing:

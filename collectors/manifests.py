@@ -161,6 +161,8 @@ def parse_pyproject(path: str, text: str, problems: list[str] | None = None) -> 
     except tomllib.TOMLDecodeError as err:
         raise ParseError(f"{path}: not valid TOML ({err})") from None
     project = data.get("project") or {}
+    if not isinstance(project, dict):
+        raise ParseError(f"{path} line {_line_of(text, 'project')}: [project] must be a table")
     groups = [("project.dependencies", project.get("dependencies") or [])]
     optional = project.get("optional-dependencies") or {}
     if not isinstance(optional, dict):

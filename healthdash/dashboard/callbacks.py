@@ -34,14 +34,15 @@ from healthdash.dashboard.periods import mark_in_progress
 from healthdash.errors import FilterError, HealthdashError
 from healthdash.export import csv_text, file_stem
 from healthdash.labels import filters_sentence
-from healthdash.metrics import Filters, parse_filters
+from healthdash.metrics import Filters, consistency, parse_filters
 from healthdash.metrics.cycles import resolve_cycle
 from healthdash.settings import Settings
 
 log = logging.getLogger(__name__)
 
-#: Query keys kept in the URL besides the filters: presentation mode and the dark slide theme.
-EXTRA_KEYS = ("present", "theme")
+#: Query keys kept in the URL besides the filters: presentation mode, the dark slide theme and
+#: the Consistency page's matrix picker.
+EXTRA_KEYS = ("present", "theme", *consistency.PAGE_KEYS)
 #: Table rows per page in presentation mode: a page of large type fits one 16:9 screen.
 PRESENT_TABLE_ROWS = 10
 

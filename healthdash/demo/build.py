@@ -119,7 +119,14 @@ def _bugs_part(ctx: DemoContext) -> None:
     bugs_part(ctx)
 
 
-PARTS: list[Part] = [_git_part, _coverage_part, _reviews_part, _issues_part, _affiliation_part, _bugs_part]
+def _commonality_part(ctx: DemoContext) -> None:
+    from healthdash.demo.commonality import commonality_part
+
+    commonality_part(ctx)
+
+
+PARTS: list[Part] = [_git_part, _coverage_part, _reviews_part, _issues_part, _affiliation_part, _bugs_part,
+                     _commonality_part]
 
 
 def base_config(community: Community, demo_dir: Path, warehouse: Path) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 
+from healthdash.demo.commonality import PINNED, adjust_tree
 from healthdash.demo.community import Repo
 
 NOUNS = ["instance", "volume", "port", "host", "request", "allocation", "snapshot", "image", "network",
@@ -32,7 +33,7 @@ MODULES = {
 #: tox.ini's upper-constraints line (what the repo_checks hygiene check looks for)
 TOX_CONSTRAINTS_LINE = "  -c{env:TOX_CONSTRAINTS_FILE:https://releases.openinfra.example/constraints/upper/master}"
 #: lines a later edit never removes, so a repository's hygiene stays what the shape says
-PINNED_LINES = frozenset({TOX_CONSTRAINTS_LINE})
+PINNED_LINES = frozenset({TOX_CONSTRAINTS_LINE}) | PINNED
 DOC_PAGES = ["index", "install", "configuration", "admin/troubleshooting", "contributor/contributing"]
 
 
@@ -85,6 +86,7 @@ def initial_tree(repo: Repo, rng: random.Random) -> dict[str, list[str]]:
         tree[f"{repo.package}/locale/de/LC_MESSAGES/{repo.package}.po"] = po_block(rng, 6)
     if repo.security_doc:
         tree[repo.security_doc] = security_doc(repo)
+    adjust_tree(repo, tree)        # common libraries, drift, copied code, convention gaps, the driver matrix
     return tree
 
 
@@ -113,33 +115,67 @@ def python_header() -> list[str]:
 
 
 def code_block(rng: random.Random, lines: int) -> list[str]:
+    """Functions whose shapes vary as real code does (so unrelated code does not look copied
+    once names and literals are folded, see :mod:`collectors.code_windows`)."""
     block: list[str] = []
     while len(block) < lines:
         verb, noun = rng.choice(VERBS), rng.choice(NOUNS)
-        block += [f"def {verb}_{noun}(context, {noun}_id, **kwargs):",
+        args = ", ".join(["context", f"{noun}_id"] + rng.sample(["force=False", "timeout=None", "**kwargs",
+                                                                  "retries=3", "*args"], k=rng.randint(0, 2)))
+        block += [f"def {verb}_{noun}({args}):",
                   f"    \"\"\"{verb.capitalize()} the {noun} identified by ``{noun}_id``.\"\"\"",
                   f"    {noun} = _lookup_{noun}(context, {noun}_id)"]
-        for _ in range(rng.randint(0, 4)):
-            other = rng.choice(NOUNS)
-            block.append(rng.choice([
-                f"    if {noun}.{other}_id is None:",
-                f"        raise exceptions.{other.capitalize()}NotFound({noun}_id)",
-                f"    LOG.debug(\"{verb} {noun} %s on {other} %s\", {noun}_id, {noun}.{other}_id)",
-                f"    kwargs.setdefault(\"{other}\", {rng.randint(1, 300)})",
-                f"    {other}s = [x for x in {noun}.{other}s if x.status != \"deleted\"]",
-            ]))
-        block += [f"    return {noun}", ""]
+        for _ in range(rng.randint(1, 5)):
+            block += [f"    {line}" for line in _statement(rng, noun, verb)]
+        block += [rng.choice([f"    return {noun}", f"    return {noun}, {rng.choice(NOUNS)}s",
+                              f"    return {{\"id\": {noun}.id, \"{verb}\": True}}", "    return None"]), ""]
     return block
+
+
+def _statement(rng: random.Random, noun: str, verb: str) -> list[str]:
+    """One statement (possibly a small compound one) drawn from many shapes."""
+    other, value = rng.choice(NOUNS), rng.choice(["None", "True", f"{rng.randint(1, 300)}", f"\"{verb}\"", "[]"])
+    op = rng.choice(["is None", "is not None", f"== {value}", f"> {rng.randint(0, 9)}", f"in {other}s", "!= []"])
+    shapes = [
+        lambda: [f"if {noun}.{other}_id {op}:", f"    raise exceptions.{other.capitalize()}NotFound({noun}_id)"],
+        lambda: [f"LOG.debug(\"{verb} {noun} %s on {other} %s\", {noun}_id, {noun}.{other}_id)"],
+        lambda: [f"kwargs.setdefault(\"{other}\", {value})"],
+        lambda: [f"{other}s = [x for x in {noun}.{other}s if x.status != \"deleted\"]"],
+        lambda: [f"for {other} in {noun}.{other}s:", f"    {other}.{verb}(context{', force=True' * rng.randint(0, 1)})"],
+        lambda: ["try:", f"    {noun}.{verb}()", f"except exceptions.{rng.choice(['Conflict', 'Timeout', 'NotFound'])}:",
+                 f"    LOG.warning(\"{noun} %s busy\", {noun}_id)" if rng.random() < 0.5 else "    pass"],
+        lambda: [f"with lockutils.lock(\"{noun}-%s\" % {noun}_id):", f"    {noun}.{other}s.append({value})"],
+        lambda: [f"{noun}.{rng.choice(['status', 'updated_at', other + '_count'])} = {value}"],
+        lambda: [f"total = sum({other}.size for {other} in {noun}.{other}s)",
+                 f"if total > {rng.randint(10, 999)}:", "    return None"],
+        lambda: [f"{other} = {{\"{noun}\": {noun}_id, \"{verb}\": {value}}}"],
+        lambda: [f"while {noun}.{other}s:", f"    {noun}.{other}s.pop()"],
+        lambda: [f"assert {noun}_id, \"{noun} id is required\""],
+    ]
+    return rng.choice(shapes)()
 
 
 def test_block(rng: random.Random, lines: int) -> list[str]:
     block: list[str] = []
     while len(block) < lines:
         verb, noun = rng.choice(VERBS), rng.choice(NOUNS)
-        block += [f"    def test_{verb}_{noun}_{rng.choice(['ok', 'missing', 'invalid', 'retry', 'conflict'])}(self):",
-                  f"        {noun} = fakes.fake_{noun}(id={rng.randint(1, 999)})",
-                  f"        result = self.api.{verb}_{noun}(self.context, {noun}.id)",
-                  f"        self.assertEqual({noun}.id, result.id)", ""]
+        name = f"test_{verb}_{noun}_{rng.choice(['ok', 'missing', 'invalid', 'retry', 'conflict'])}"
+        if rng.random() < 0.3:
+            block.append(f"    @mock.patch.object({rng.choice(NOUNS)}s, \"{rng.choice(VERBS)}\")")
+        block += [f"    def {name}(self{', mock_' + rng.choice(VERBS) if block[-1:] and '@' in block[-1] else ''}):",
+                  f"        {noun} = fakes.fake_{noun}(id={rng.randint(1, 999)})"]
+        for _ in range(rng.randint(1, 3)):
+            block += rng.choice([
+                [f"        result = self.api.{verb}_{noun}(self.context, {noun}.id)",
+                 f"        self.assertEqual({noun}.id, result.id)"],
+                [f"        self.assertRaises(exceptions.{noun.capitalize()}NotFound,",
+                 f"                          self.api.{verb}_{noun}, self.context, {rng.randint(1000, 9999)})"],
+                [f"        with mock.patch.object(self.api, \"_lookup_{noun}\", return_value=None):",
+                 f"            self.assertIsNone(self.api.{verb}_{noun}(self.context, {noun}.id))"],
+                [f"        self.assertIn(\"{rng.choice(NOUNS)}\", {noun}.to_dict())"],
+                [f"        {noun}.{rng.choice(VERBS)}()", f"        self.assertTrue({noun}.{rng.choice(['dirty', 'saved'])})"],
+            ])
+        block.append("")
     return block
 
 

@@ -5,8 +5,8 @@ rows the git collector writes at each repository's read head (view
 ``latest_conventions``); feature matrices from the ``feature_matrix`` source.
 The matrix and the two targets to compare are page parameters carried in the
 URL (``matrix``, ``target_a``, ``target_b`` in ``filters.extra``); without
-them every matrix is shown and the comparison takes the two most complete
-targets.
+them the first matrix (by name) is shown and the comparison takes its two most
+complete targets.
 """
 
 from __future__ import annotations
@@ -18,8 +18,21 @@ from healthdash.metrics import run
 from healthdash.metrics.filters import Filters
 
 
-def _matrix(filters: Filters | None) -> str | None:
-    return (filters.extra.get("matrix") if filters else None) or None
+#: URL keys of the Consistency page besides the global filters.
+PAGE_KEYS = ("matrix", "target_a", "target_b")
+
+
+def matrices(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> list[str]:
+    """Names of the collected feature matrices, in name order."""
+    return [row[0] for row in con.execute("SELECT DISTINCT matrix FROM feature_matrix ORDER BY matrix").fetchall()]
+
+
+def _matrix(con: duckdb.DuckDBPyConnection, filters: Filters | None) -> str | None:
+    chosen = (filters.extra.get("matrix") if filters else None) or None
+    if chosen:
+        return chosen
+    names = matrices(con)
+    return names[0] if names else None
 
 
 def convention_matrix(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
@@ -39,18 +52,18 @@ def adoption_by_check(con: duckdb.DuckDBPyConnection, filters: Filters | None = 
 
 def feature_cells(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
     """Feature x target: matrix, feature, feature_title, maturity, target, target_title, status, notes."""
-    return run(con, "consistency_feature_cells", filters, matrix=_matrix(filters), holes_only=False)
+    return run(con, "consistency_feature_cells", filters, matrix=_matrix(con, filters), holes_only=False)
 
 
 def feature_holes(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
     """The cells that are missing, unknown or not listed (same columns as :func:`feature_cells`)."""
-    return run(con, "consistency_feature_cells", filters, matrix=_matrix(filters), holes_only=True)
+    return run(con, "consistency_feature_cells", filters, matrix=_matrix(con, filters), holes_only=True)
 
 
 def feature_completeness(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
     """Per matrix and target: features, complete, partial, missing, unknown, not_listed,
     completeness = (complete + 0.5 * partial) / features."""
-    return run(con, "consistency_feature_completeness", filters, matrix=_matrix(filters))
+    return run(con, "consistency_feature_completeness", filters, matrix=_matrix(con, filters))
 
 
 def comparison_targets(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> tuple[str | None, str | None]:
@@ -68,7 +81,7 @@ def feature_differences(con: duckdb.DuckDBPyConnection, filters: Filters | None 
     """Features whose status differs between the two compared targets:
     matrix, feature, feature_title, target_a, status_a, target_b, status_b, notes_a, notes_b."""
     target_a, target_b = comparison_targets(con, filters)
-    df = run(con, "consistency_feature_differences", filters, matrix=_matrix(filters),
+    df = run(con, "consistency_feature_differences", filters, matrix=_matrix(con, filters),
              target_a=target_a, target_b=target_b)
     if target_a is None or target_b is None:
         return df.clear()

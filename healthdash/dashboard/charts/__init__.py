@@ -92,6 +92,8 @@ AREA_MODULES = [
     "healthdash.dashboard.charts.strategic",
     "healthdash.dashboard.charts.scorecard",
     "healthdash.dashboard.charts.attribution",
+    "healthdash.dashboard.charts.commonality",
+    "healthdash.dashboard.charts.consistency",
 ]
 
 

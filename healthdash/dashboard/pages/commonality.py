@@ -6,7 +6,8 @@ from healthdash.dashboard.layout import area_page
 
 dash.register_page(__name__, path="/commonality", name="Commonality", order=4, title="Commonality · healthdash")
 
-INTRO = "Shared libraries, dependency drift and duplicated code across repositories."
+INTRO = ("Common libraries and who uses them, dependency drift against the community's requirements and "
+         "constraints, and code duplicated across repositories, read at each repository's collected head.")
 ARRIVES_WITH = "the dependency and duplicate-code analysis"
 
 

@@ -1,0 +1,153 @@
+"""Commonality charts (issue 10): common-library adoption, dependency drift, duplicated code.
+
+Registers the Commonality page's charts and KPIs, tying
+:mod:`healthdash.metrics.commonality` to pure figure builders; the page, its
+CSV downloads, ``/embed/<name>`` and ``healthdash export`` read the same
+entries.  No Dash import.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+import polars as pl
+
+from healthdash.dashboard.charts import Chart, Kpi, register, register_kpi
+from healthdash.dashboard.figures import COLORS, apply_house_style, empty_figure, is_present
+from healthdash.metrics import commonality
+
+#: adoption status -> (heat-map level, symbol, colour)
+ADOPTION = {"declared": (3, "✓", COLORS["good"]), "imported only": (2, "≈", "#7FB77E"),
+            "test only": (1, "t", COLORS["warn"]), "not used": (0, "✗", "#F2C4C4")}
+
+
+def status_heatmap(*, rows: str, columns: str, status: str, levels: dict[str, tuple[int, str, str]],
+                   hover: str | None = None, empty: str, row_order: list[str] | None = None,
+                   column_order: list[str] | None = None):
+    """Heat map of ``status`` per (row, column) with one colour and symbol per status; a cell
+    without a row in the frame stays blank.  Shared by the adoption, convention and matrix maps."""
+
+    def build(df: pl.DataFrame, filters: Any = None) -> go.Figure:
+        present = is_present(filters)
+        if df.is_empty():
+            return empty_figure(empty, present=present)
+        ys = row_order or list(dict.fromkeys(str(v) for v in df[rows].to_list()))
+        xs = column_order or list(dict.fromkeys(str(v) for v in df[columns].to_list()))
+        cells = {(str(r[rows]), str(r[columns])): r for r in df.iter_rows(named=True)}
+        top = max(level for level, _, _ in levels.values()) or 1
+        z, text, detail = [], [], []
+        for y in ys:
+            cell_rows = [cells.get((y, x)) for x in xs]
+            z.append([levels[c[status]][0] if c else None for c in cell_rows])
+            text.append([levels[c[status]][1] if c else "" for c in cell_rows])
+            detail.append([(f"{c[status]}" + (f" · {c[hover]}" if hover and c.get(hover) else "")) if c else ""
+                           for c in cell_rows])
+        scale = sorted({(level / top, color) for level, _, color in levels.values()})
+        fig = go.Figure(go.Heatmap(
+            z=z, x=xs, y=ys, text=text, customdata=detail, texttemplate="%{text}", showscale=False,
+            zmin=0, zmax=top, colorscale=[list(s) for s in scale], xgap=2, ygap=2,
+            hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>"))
+        fig.update_layout(height=max(280, 120 + 26 * len(ys)) if not present else None,
+                          margin={"t": 110})
+        fig.update_yaxes(autorange="reversed", type="category")
+        fig.update_xaxes(side="top", type="category", tickangle=-35)
+        return apply_house_style(fig, present=present)
+
+    return build
+
+
+def share_bars(*, label: str, value: str, detail: str, x_title: str, empty: str, color: str = COLORS["primary"]):
+    """Horizontal bars of a 0..1 share per ``label``, the share and ``detail`` as text."""
+
+    def build(df: pl.DataFrame, filters: Any = None) -> go.Figure:
+        present = is_present(filters)
+        if df.is_empty():
+            return empty_figure(empty, present=present)
+        names = [str(n) for n in df[label].to_list()]
+        values = [v if v is not None else 0 for v in df[value].to_list()]
+        text = [f"{v:.0%} ({d})" for v, d in zip(values, df[detail].to_list())]
+        fig = go.Figure(go.Bar(x=values, y=names, orientation="h", text=text, textposition="outside",
+                               cliponaxis=False, marker={"color": color},
+                               hovertemplate="%{y}: %{text}<extra></extra>"))
+        fig.update_layout(showlegend=False, xaxis_title=x_title, bargap=0.3,
+                          height=max(260, 60 + 30 * len(names)) if not present else None)
+        fig.update_yaxes(autorange="reversed", type="category")
+        fig.update_xaxes(range=[0, 1.12], tickformat=".0%")
+        return apply_house_style(fig, present=present)
+
+    return build
+
+
+register(Chart(
+    name="commonality-library-adoption", title="Common-library adoption", page="commonality",
+    metric=commonality.library_adoption,
+    figure=status_heatmap(rows="repo", columns="library", status="status", levels=ADOPTION, hover="declared_in",
+                          empty="No repository content or no common libraries configured."),
+    order=10, width=7,
+    description=("Repositories × the community's common libraries ([commonality] common_libraries and repos "
+                 "marked common_library). ✓ a runtime dependency in the repository's manifests, ≈ imported by "
+                 "its Python code but not declared, t only a test or doc dependency, ✗ not used (it rolls its "
+                 "own). Read at each repository's collected head."),
+    empty_message="No repository content or no common libraries configured.",
+))
+register(Chart(
+    name="commonality-adoption-by-team", title="Adoption by team", page="commonality",
+    metric=commonality.adoption_by_team,
+    figure=share_bars(label="team", value="adoption", detail="declared", x_title="Share of repo × library pairs",
+                      empty="No repository content or no common libraries configured."),
+    order=15, width=5,
+    description=("Per team: the share of (repository, common library) pairs where the repository declares the "
+                 "library as a runtime dependency; the number of such pairs in brackets."),
+    empty_message="No repository content or no common libraries configured.",
+))
+register(Chart(
+    name="commonality-dependency-drift", title="Dependency drift", page="commonality",
+    metric=commonality.dependency_drift, figure=None, order=20, width=12,
+    description=("Dependencies declared by two or more repositories: how many distinct version specifiers they "
+                 "use, the global requirement, the version the constraints pin, and the repositories whose "
+                 "specifier excludes that version (evaluated with PEP 440 rules)."),
+    empty_message="No dependency shared by two repositories for these filters.",
+))
+register(Chart(
+    name="commonality-constraint-conflicts", title="Specifiers that exclude the constrained version",
+    page="commonality", metric=commonality.dependency_conflicts, figure=None, order=25, width=6,
+    description="Each declaration (file and line) whose version specifier excludes the version the constraints pin.",
+    empty_message="No declaration excludes a constrained version for these filters.",
+))
+register(Chart(
+    name="commonality-drift-by-repo", title="Outside the constraints, by repository", page="commonality",
+    metric=commonality.drift_by_repo, figure=None, order=27, width=6,
+    description=("Per repository: distinct dependencies, how many exclude the constrained version, and how many "
+                 "the constraints do not pin at all (empty when no constraints are loaded)."),
+    empty_message="No dependencies for these filters.",
+))
+register(Chart(
+    name="commonality-duplicate-share", title="Duplicated code share", page="commonality",
+    metric=commonality.duplicate_share,
+    figure=share_bars(label="repo", value="duplicated_share", detail="duplicated_lines",
+                      x_title="Share of normalised Python lines also found in another repository",
+                      empty="No Python code read for these filters.", color=COLORS["warn"]),
+    order=30, width=5,
+    description=("Normalised Python lines (comments, docstrings, blanks and imports dropped; names and literals "
+                 "folded) inside blocks of 6 or more lines that also appear in another repository, over all of "
+                 "the repository's normalised lines; the duplicated lines in brackets."),
+    empty_message="No Python code read for these filters.",
+))
+register(Chart(
+    name="commonality-duplicate-blocks", title="Most-copied blocks", page="commonality",
+    metric=commonality.duplicate_blocks, figure=None, order=35, width=7,
+    description=("Blocks of 6 or more normalised lines found in two or more repositories, most widely copied "
+                 "first, with two of their locations and links to the lines (for repositories with a web URL)."),
+    empty_message="No code shared between repositories for these filters.",
+))
+
+for order, (column, label, fmt, note) in enumerate([
+    ("library_adoption", "Common-library adoption", ".0%", "mean share of the common libraries each repo declares"),
+    ("drifting_dependencies", "Drifting dependencies", ",d", "shared dependencies with more than one specifier"),
+    ("conflicting_repos", "Repos excluding a constrained version", ",d", ""),
+    ("duplicated_share", "Duplicated code", ".1%", "of normalised Python lines, shared with another repo"),
+]):
+    register_kpi(Kpi(name=f"commonality-kpi-{column.replace('_', '-')}", page="commonality", label=label,
+                     metric=commonality.summary, column=column, format=fmt, order=order * 10,
+                     description=f"{label}: {note}".rstrip(": ")))
