@@ -26,7 +26,7 @@ WINDOW = 6
 #: windows with fewer distinct normalised lines are boilerplate (a run of assignments, ...)
 MIN_DISTINCT_LINES = 4
 #: and with fewer normalised characters in all are too small to be worth reporting
-MIN_CHARS = 60
+MIN_CHARS = 36
 
 _TRIPLE = re.compile(r"""\"\"\"[\s\S]*?\"\"\"|'\'\'[\s\S]*?'\'\'""")
 _STRING = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'""")

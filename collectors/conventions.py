@@ -130,8 +130,9 @@ def security_policy(tree: RepoTree) -> Result:
 
 def _uses_library(tree: RepoTree, option: str) -> Result:
     library = tree.options.get(option)
-    if not library:
-        return None
+    repo = tree.options.get("repo") or ""
+    if not library or re.sub(r"[-_.]+", "-", repo).lower() == re.sub(r"[-_.]+", "-", library).lower():
+        return None             # not configured, or this repository is the library itself
     modules = import_names(library)
     files = sum(n for module, n in tree.imports.items()
                 if any(module == m or module.startswith(m + ".") for m in modules))

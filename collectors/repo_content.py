@@ -129,7 +129,7 @@ def read_content(path: Path, repo: str, head: str, since: str | None, options: d
     rows["dependencies"] = _dependencies(repo, texts, captured, content.problems)
     imports, python_lines = _python(repo, texts, rows["code_windows"])
     rows["repo_imports"] = [{"repo": repo, "module": m, "files": n} for m, n in sorted(imports.items())]
-    repo_tree = RepoTree([name for _, _, name in entries], texts, imports, dict(options))
+    repo_tree = RepoTree([name for _, _, name in entries], texts, imports, {**options, "repo": repo})
     checks = run_rules(repo_tree) + [("manifests_readable", not content.problems,
                                       content.problems[0] if content.problems else "every manifest parsed")]
     rows["repo_checks"] = [{"repo": repo, "check_name": n, "captured_at": captured, "passed": p, "detail": d}

@@ -240,6 +240,7 @@ def export(
     from healthdash.dashboard.charts import load_all
     from healthdash.export import export_charts
     from healthdash.metrics import parse_filters
+    from healthdash.metrics.consistency import PAGE_KEYS
     from healthdash.metrics.cycles import resolve_cycle
     from healthdash.warehouse import reader
 
@@ -261,7 +262,7 @@ def export(
         raise HealthdashError(f"unknown chart {unknown[0]!r}; `healthdash export --list` shows them", title="export")
     settings = _settings(config)
     with reader(settings.warehouse) as con:
-        parsed = resolve_cycle(con, parse_filters(filters))
+        parsed = resolve_cycle(con, parse_filters(filters, extra_keys=PAGE_KEYS))   # + matrix, target_a/b
         skipped: dict[str, str] = {}
         written = export_charts(con, charts or sorted(registry), parsed, out, fmt, skipped=skipped)
     for name, why in skipped.items():

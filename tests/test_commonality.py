@@ -167,3 +167,62 @@ def test_an_unchanged_tree_is_not_read_again(community, tmp_path):
     settings, _ = community
     again = {r.source_id: r for r in collect(settings, configured_sources(settings))}
     assert again["git:alpha"].rows == 0 and again["git:alpha"].error is None   # same head: nothing read
+
+
+# --------------------------------------------------------------------------- dashboard
+
+@pytest.fixture(scope="module")
+def dash_context(community):
+    from healthdash.dashboard import callbacks as cb
+    from healthdash.dashboard.data import Warehouse
+
+    settings, _ = community
+    return cb.DashboardContext(settings, Warehouse(settings.warehouse))
+
+
+def _texts(component) -> str:
+    import json
+
+    import plotly.io as pio
+    return pio.to_json(component.figure) if hasattr(component, "figure") else json.dumps(
+        component.to_plotly_json(), default=str)
+
+
+def test_every_commonality_and_consistency_chart_renders_its_numbers(dash_context):
+    from healthdash.dashboard import callbacks as cb
+    from healthdash.dashboard import charts as registry
+
+    names = [c.name for c in registry.for_page("commonality") + registry.for_page("consistency")]
+    assert len(names) == 14
+    for name in names:
+        view = cb.chart_view(dash_context, name, "?matrix=drivers")
+        assert "panel-error" not in _texts(view) and "panel-warn" not in _texts(view), name
+    heat = cb.chart_view(dash_context, "commonality-library-adoption", "")
+    assert heat.figure.data[0].y == ("alpha", "beta", "gamma") and heat.figure.data[0].x == ("common.config",
+                                                                                              "common.log")
+    assert list(heat.figure.data[0].z[0]) == [3, 0]         # alpha declares common.config, not common.log
+    csv = cb.chart_csv(dash_context, "consistency-feature-differences", "?matrix=legacy&target_a=kvm&target_b=xen")
+    assert csv["content"].splitlines()[1] == "Boot,kvm,unknown,xen,complete,untested,,operation.boot,legacy"
+
+
+def test_kpis_fill_the_overview_cards(dash_context):
+    from healthdash.dashboard import callbacks as cb
+
+    cards = {c.id: c.children[0].children for c in cb.kpi_view(dash_context, "commonality", "")}
+    assert cards["kpi-commonality-kpi-library-adoption"] == "33%"        # mean of 1/2, 1/2, 0/2
+    assert cards["kpi-commonality-kpi-conflicting-repos"] == "1"         # beta
+    cards = {c.id: c.children[0].children for c in cb.kpi_view(dash_context, "consistency", "")}
+    assert cards["kpi-consistency-kpi-conformance"] == "51%"             # 20 / 39
+
+
+def test_matrix_picker_keeps_its_choice_in_the_url(dash_context):
+    from healthdash.dashboard.matrix_picker import picker_search, picker_state
+
+    state = picker_state(dash_context.warehouse, "?team=Core")
+    assert [o["value"] for o in state["matrix_options"]] == ["drivers", "legacy"]
+    assert (state["matrix"], state["target_a"], state["target_b"]) == ("drivers", "fast", "slow")
+    assert picker_search("?team=Core", "drivers", "slow", "fast") == \
+        "?team=Core&matrix=drivers&target_a=slow&target_b=fast"
+    # another matrix forgets the old targets; an unchanged choice changes nothing
+    assert picker_search("?matrix=drivers&target_a=slow&target_b=fast", "legacy", "slow", "fast") == "?matrix=legacy"
+    assert picker_search("?matrix=legacy", "legacy", None, None) is None

@@ -234,10 +234,11 @@ def test_embed_page_layout_and_unknown_chart(app):
 
 
 def test_area_page_without_charts_says_what_brings_them(app):
-    layout = dash.page_registry["healthdash.dashboard.pages.consistency"]["layout"]
-    if registry.for_page("consistency"):
-        pytest.skip("consistency charts are registered in this tree")
-    assert "arrive with the repository checks" in _text(layout())
+    from healthdash.dashboard.layout import area_page
+
+    assert not registry.for_page("no-such-area")
+    text = _text(area_page("no-such-area", "Nowhere", "Intro.", "the nowhere collector"))
+    assert "Nothing to show here yet" in text and "arrive with the nowhere collector" in text
 
 
 def test_project_and_repo_choices_follow_the_chosen_team(context):

@@ -182,7 +182,8 @@ def _number_format(name: str, dtype) -> str:
     if dtype.is_integer():
         return ","
     lowered = name.lower()
-    if "share" in lowered or "coverage" in lowered or lowered in ("retention", "ratio"):
+    if "share" in lowered or "coverage" in lowered or lowered in ("retention", "ratio", "adoption", "conformance",
+                                                                   "completeness"):
         return ".1%"
     if "days" in lowered or "hours" in lowered or lowered.endswith("_age"):
         return ",.0f"

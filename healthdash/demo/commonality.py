@@ -62,7 +62,8 @@ FLAKE8 = ["", "[flake8]", "max-line-length = 99", "exclude = .venv,.tox,doc"]
 CLASSIFIERS = ["classifier =", "    Programming Language :: Python :: 3.10", "    Programming Language :: Python :: 3.12"]
 #: lines later commits never remove (see healthdash.demo.content.edit), so the shape above holds at the head
 PINNED = frozenset({line for lines in REQUIREMENTS.values() for line in lines} | set(FLAKE8) | set(CLASSIFIERS)
-                   | {"python_requires = >=3.10", "[metadata]", "[files]", "[tox]", "[testenv]"}) - {""}
+                   | {"python_requires = >=3.10", "[metadata]", "[files]", "[tox]", "[testenv]",
+                      "from common_config import cfg", "import configparser"}) - {""}
 
 RETRY = '''
 

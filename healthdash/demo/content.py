@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 
-from healthdash.demo.commonality import PINNED, adjust_tree
+from healthdash.demo.commonality import COPIES, PINNED, adjust_tree
 from healthdash.demo.community import Repo
 
 NOUNS = ["instance", "volume", "port", "host", "request", "allocation", "snapshot", "image", "network",
@@ -35,6 +35,12 @@ TOX_CONSTRAINTS_LINE = "  -c{env:TOX_CONSTRAINTS_FILE:https://releases.openinfra
 #: lines a later edit never removes, so a repository's hygiene stays what the shape says
 PINNED_LINES = frozenset({TOX_CONSTRAINTS_LINE}) | PINNED
 DOC_PAGES = ["index", "install", "configuration", "admin/troubleshooting", "contributor/contributing"]
+
+
+def is_copied(path: str) -> bool:
+    """A module copied between repositories (:data:`healthdash.demo.commonality.COPIES`): later
+    commits leave it alone, so the copies stay recognisable."""
+    return path.rsplit("/", 1)[-1] in COPIES
 
 
 def code_paths(repo: Repo) -> list[str]:
@@ -132,25 +138,49 @@ def code_block(rng: random.Random, lines: int) -> list[str]:
     return block
 
 
+def _expr(rng: random.Random, noun: str, depth: int = 0) -> str:
+    """A random expression: names, attributes, calls, subscripts, operators, literals.
+
+    Its shape (what is left once names and literals are folded) varies widely, as in real code.
+    """
+    other = rng.choice(NOUNS)
+    leaves = [noun, f"{noun}.{other}_id", f"{other}s", f"self.{other}", "None", f"{rng.randint(0, 500)}",
+              f"\"{rng.choice(VERBS)}\"", "context", f"CONF.{noun}.{rng.choice(VERBS)}_timeout"]
+    if depth >= 2 or rng.random() < 0.35:
+        return rng.choice(leaves)
+    sub = lambda: _expr(rng, noun, depth + 1)  # noqa: E731
+    return rng.choice([
+        lambda: f"{rng.choice(VERBS)}_{other}({', '.join(sub() for _ in range(rng.randint(0, 3)))})",
+        lambda: f"{rng.choice([noun, other + 's', 'self.' + other])}.{rng.choice(VERBS)}({sub() if rng.random() < 0.5 else ''})",
+        lambda: f"{sub()} {rng.choice(['+', '-', '*', '//', '%', 'and', 'or', '==', '!=', '<', 'in'])} {sub()}",
+        lambda: f"{sub()}[{sub()}]",
+        lambda: f"not {sub()}",
+        lambda: f"[{sub()} for x in {sub()} if x]",
+        lambda: f"{{{sub()}: {sub()}}}",
+        lambda: f"({sub()}, {sub()})",
+        lambda: f"{sub()} if {sub()} else {sub()}",
+        lambda: f"len({sub()})",
+    ])()
+
+
 def _statement(rng: random.Random, noun: str, verb: str) -> list[str]:
-    """One statement (possibly a small compound one) drawn from many shapes."""
-    other, value = rng.choice(NOUNS), rng.choice(["None", "True", f"{rng.randint(1, 300)}", f"\"{verb}\"", "[]"])
-    op = rng.choice(["is None", "is not None", f"== {value}", f"> {rng.randint(0, 9)}", f"in {other}s", "!= []"])
+    """One statement (possibly a small compound one) built from random expressions."""
+    other = rng.choice(NOUNS)
+    expr = lambda: _expr(rng, noun)  # noqa: E731
     shapes = [
-        lambda: [f"if {noun}.{other}_id {op}:", f"    raise exceptions.{other.capitalize()}NotFound({noun}_id)"],
-        lambda: [f"LOG.debug(\"{verb} {noun} %s on {other} %s\", {noun}_id, {noun}.{other}_id)"],
-        lambda: [f"kwargs.setdefault(\"{other}\", {value})"],
-        lambda: [f"{other}s = [x for x in {noun}.{other}s if x.status != \"deleted\"]"],
-        lambda: [f"for {other} in {noun}.{other}s:", f"    {other}.{verb}(context{', force=True' * rng.randint(0, 1)})"],
-        lambda: ["try:", f"    {noun}.{verb}()", f"except exceptions.{rng.choice(['Conflict', 'Timeout', 'NotFound'])}:",
-                 f"    LOG.warning(\"{noun} %s busy\", {noun}_id)" if rng.random() < 0.5 else "    pass"],
-        lambda: [f"with lockutils.lock(\"{noun}-%s\" % {noun}_id):", f"    {noun}.{other}s.append({value})"],
-        lambda: [f"{noun}.{rng.choice(['status', 'updated_at', other + '_count'])} = {value}"],
-        lambda: [f"total = sum({other}.size for {other} in {noun}.{other}s)",
-                 f"if total > {rng.randint(10, 999)}:", "    return None"],
-        lambda: [f"{other} = {{\"{noun}\": {noun}_id, \"{verb}\": {value}}}"],
-        lambda: [f"while {noun}.{other}s:", f"    {noun}.{other}s.pop()"],
-        lambda: [f"assert {noun}_id, \"{noun} id is required\""],
+        lambda: [f"{other} = {expr()}"],
+        lambda: [f"{noun}.{other}_count += {expr()}"],
+        lambda: [f"if {expr()}:", f"    raise exceptions.{other.capitalize()}NotFound({expr()})"],
+        lambda: [f"if {expr()}:", f"    {other} = {expr()}", "else:", f"    {other} = {expr()}"],
+        lambda: [f"LOG.debug(\"{verb} {noun} %s\", {expr()})"],
+        lambda: [f"for {other} in {expr()}:", f"    {other}.{verb}({expr()})"],
+        lambda: ["try:", f"    {expr()}", f"except exceptions.{rng.choice(['Conflict', 'Timeout', 'NotFound'])}:",
+                 f"    LOG.warning(\"{noun} %s busy\", {expr()})"],
+        lambda: [f"with lockutils.lock({expr()}):", f"    {noun}.{other}s.append({expr()})"],
+        lambda: [f"{expr()}"],
+        lambda: [f"while {expr()}:", f"    {noun}.{other}s.pop({expr()})"],
+        lambda: [f"assert {expr()}, \"{noun} {other} is required\""],
+        lambda: [f"{other}, {rng.choice(NOUNS)} = {expr()}"],
     ]
     return rng.choice(shapes)()
 
@@ -160,21 +190,23 @@ def test_block(rng: random.Random, lines: int) -> list[str]:
     while len(block) < lines:
         verb, noun = rng.choice(VERBS), rng.choice(NOUNS)
         name = f"test_{verb}_{noun}_{rng.choice(['ok', 'missing', 'invalid', 'retry', 'conflict'])}"
-        if rng.random() < 0.3:
+        patched = rng.random() < 0.3
+        if patched:
             block.append(f"    @mock.patch.object({rng.choice(NOUNS)}s, \"{rng.choice(VERBS)}\")")
-        block += [f"    def {name}(self{', mock_' + rng.choice(VERBS) if block[-1:] and '@' in block[-1] else ''}):",
+        block += [f"    def {name}(self{', mock_' + rng.choice(VERBS) if patched else ''}):",
                   f"        {noun} = fakes.fake_{noun}(id={rng.randint(1, 999)})"]
-        for _ in range(rng.randint(1, 3)):
+        for _ in range(rng.randint(1, 4)):
             block += rng.choice([
-                [f"        result = self.api.{verb}_{noun}(self.context, {noun}.id)",
-                 f"        self.assertEqual({noun}.id, result.id)"],
-                [f"        self.assertRaises(exceptions.{noun.capitalize()}NotFound,",
-                 f"                          self.api.{verb}_{noun}, self.context, {rng.randint(1000, 9999)})"],
-                [f"        with mock.patch.object(self.api, \"_lookup_{noun}\", return_value=None):",
-                 f"            self.assertIsNone(self.api.{verb}_{noun}(self.context, {noun}.id))"],
-                [f"        self.assertIn(\"{rng.choice(NOUNS)}\", {noun}.to_dict())"],
-                [f"        {noun}.{rng.choice(VERBS)}()", f"        self.assertTrue({noun}.{rng.choice(['dirty', 'saved'])})"],
-            ])
+                lambda: [f"        result = self.api.{verb}_{noun}(self.context, {_expr(rng, noun)})",
+                         f"        self.assertEqual({_expr(rng, noun)}, result.{rng.choice(NOUNS)}_id)"],
+                lambda: [f"        self.assertRaises(exceptions.{noun.capitalize()}NotFound,",
+                         f"                          self.api.{verb}_{noun}, self.context, {_expr(rng, noun)})"],
+                lambda: [f"        with mock.patch.object(self.api, \"_lookup_{noun}\", return_value={_expr(rng, noun)}):",
+                         f"            self.assertIsNone(self.api.{verb}_{noun}(self.context, {noun}.id))"],
+                lambda: [f"        self.assertIn({_expr(rng, noun)}, {noun}.to_dict())"],
+                lambda: [f"        {noun}.{rng.choice(VERBS)}({_expr(rng, noun)})",
+                         f"        self.assertTrue({_expr(rng, noun)})"],
+            ])()
         block.append("")
     return block
 

@@ -252,7 +252,7 @@ class _RepoWriter:
     def _paths_for(self, kind: str, tree: dict[str, list[str]], avoid: frozenset[str]) -> list[str]:
         rng, package = self.rng, self.repo.package
         code = [p for p in tree if p.endswith(".py") and "/tests/" not in p and p not in avoid
-                and not p.endswith("__init__.py")]
+                and not p.endswith("__init__.py") and not content.is_copied(p)]
         if kind == "bot":
             po = [p for p in tree if p.endswith(".po")]
             return [po[0] if po and rng.random() < 0.5 else "requirements.txt"]

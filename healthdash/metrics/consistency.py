@@ -56,8 +56,10 @@ def feature_cells(con: duckdb.DuckDBPyConnection, filters: Filters | None = None
 
 
 def feature_holes(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
-    """The cells that are missing, unknown or not listed (same columns as :func:`feature_cells`)."""
-    return run(con, "consistency_feature_cells", filters, matrix=_matrix(con, filters), holes_only=True)
+    """The cells that are missing, unknown or not listed, by target: target_title, feature_title,
+    maturity, status, notes, then the ids target, feature, matrix."""
+    df = run(con, "consistency_feature_cells", filters, matrix=_matrix(con, filters), holes_only=True)
+    return df.select("target_title", "feature_title", "maturity", "status", "notes", "target", "feature", "matrix")
 
 
 def feature_completeness(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
@@ -79,14 +81,14 @@ def comparison_targets(con: duckdb.DuckDBPyConnection, filters: Filters | None =
 
 def feature_differences(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
     """Features whose status differs between the two compared targets:
-    matrix, feature, feature_title, target_a, status_a, target_b, status_b, notes_a, notes_b."""
+    feature_title, target_a, status_a, target_b, status_b, notes_a, notes_b, feature, matrix."""
     target_a, target_b = comparison_targets(con, filters)
     df = run(con, "consistency_feature_differences", filters, matrix=_matrix(con, filters),
              target_a=target_a, target_b=target_b)
     if target_a is None or target_b is None:
-        return df.clear()
+        df = df.clear()
     return df.with_columns(pl.lit(target_a).alias("target_a"), pl.lit(target_b).alias("target_b")).select(
-        "matrix", "feature", "feature_title", "target_a", "status_a", "target_b", "status_b", "notes_a", "notes_b")
+        "feature_title", "target_a", "status_a", "target_b", "status_b", "notes_a", "notes_b", "feature", "matrix")
 
 
 def summary(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:

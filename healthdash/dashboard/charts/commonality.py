@@ -24,7 +24,7 @@ ADOPTION = {"declared": (3, "✓", COLORS["good"]), "imported only": (2, "≈", 
 
 def status_heatmap(*, rows: str, columns: str, status: str, levels: dict[str, tuple[int, str, str]],
                    hover: str | None = None, empty: str, row_order: list[str] | None = None,
-                   column_order: list[str] | None = None):
+                   column_order: list[str] | None = None, legend: bool = False):
     """Heat map of ``status`` per (row, column) with one colour and symbol per status; a cell
     without a row in the frame stays blank.  Shared by the adoption, convention and matrix maps."""
 
@@ -52,6 +52,9 @@ def status_heatmap(*, rows: str, columns: str, status: str, levels: dict[str, tu
                           margin={"t": 110})
         fig.update_yaxes(autorange="reversed", type="category")
         fig.update_xaxes(side="top", type="category", tickangle=-35)
+        if legend:       # what each symbol means, above the map (slides carry it along)
+            fig.update_layout(title={"text": "   ".join(f"{symbol} {name}" for name, (_, symbol, _) in levels.items()),
+                                     "font": {"size": 13 if not present else 20}, "x": 0, "y": 0.995})
         return apply_house_style(fig, present=present)
 
     return build
@@ -73,7 +76,8 @@ def share_bars(*, label: str, value: str, detail: str, x_title: str, empty: str,
         fig.update_layout(showlegend=False, xaxis_title=x_title, bargap=0.3,
                           height=max(260, 60 + 30 * len(names)) if not present else None)
         fig.update_yaxes(autorange="reversed", type="category")
-        fig.update_xaxes(range=[0, 1.12], tickformat=".0%")
+        top = max(values) if values else 0
+        fig.update_xaxes(range=[0, 1.12 if top > 0.5 else max(top * 1.3, 0.05)], tickformat=".0%")
         return apply_house_style(fig, present=present)
 
     return build
@@ -83,7 +87,7 @@ register(Chart(
     name="commonality-library-adoption", title="Common-library adoption", page="commonality",
     metric=commonality.library_adoption,
     figure=status_heatmap(rows="repo", columns="library", status="status", levels=ADOPTION, hover="declared_in",
-                          empty="No repository content or no common libraries configured."),
+                          empty="No repository content or no common libraries configured.", legend=True),
     order=10, width=7,
     description=("Repositories × the community's common libraries ([commonality] common_libraries and repos "
                  "marked common_library). ✓ a runtime dependency in the repository's manifests, ≈ imported by "
@@ -111,13 +115,13 @@ register(Chart(
 ))
 register(Chart(
     name="commonality-constraint-conflicts", title="Specifiers that exclude the constrained version",
-    page="commonality", metric=commonality.dependency_conflicts, figure=None, order=25, width=6,
+    page="commonality", metric=commonality.dependency_conflicts, figure=None, order=25, width=12,
     description="Each declaration (file and line) whose version specifier excludes the version the constraints pin.",
     empty_message="No declaration excludes a constrained version for these filters.",
 ))
 register(Chart(
     name="commonality-drift-by-repo", title="Outside the constraints, by repository", page="commonality",
-    metric=commonality.drift_by_repo, figure=None, order=27, width=6,
+    metric=commonality.drift_by_repo, figure=None, order=27, width=5,
     description=("Per repository: distinct dependencies, how many exclude the constrained version, and how many "
                  "the constraints do not pin at all (empty when no constraints are loaded)."),
     empty_message="No dependencies for these filters.",
@@ -128,7 +132,7 @@ register(Chart(
     figure=share_bars(label="repo", value="duplicated_share", detail="duplicated_lines",
                       x_title="Share of normalised Python lines also found in another repository",
                       empty="No Python code read for these filters.", color=COLORS["warn"]),
-    order=30, width=5,
+    order=30, width=7,
     description=("Normalised Python lines (comments, docstrings, blanks and imports dropped; names and literals "
                  "folded) inside blocks of 6 or more lines that also appear in another repository, over all of "
                  "the repository's normalised lines; the duplicated lines in brackets."),
@@ -136,7 +140,7 @@ register(Chart(
 ))
 register(Chart(
     name="commonality-duplicate-blocks", title="Most-copied blocks", page="commonality",
-    metric=commonality.duplicate_blocks, figure=None, order=35, width=7,
+    metric=commonality.duplicate_blocks, figure=None, order=35, width=12,
     description=("Blocks of 6 or more normalised lines found in two or more repositories, most widely copied "
                  "first, with two of their locations and links to the lines (for repositories with a web URL)."),
     empty_message="No code shared between repositories for these filters.",

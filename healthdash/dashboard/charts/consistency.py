@@ -19,7 +19,7 @@ from healthdash.dashboard.charts.commonality import share_bars, status_heatmap
 from healthdash.dashboard.figures import COLORS, apply_house_style, empty_figure, is_present
 from healthdash.metrics import consistency
 
-CHECK = {"passed": (1, "✓", COLORS["good"]), "hole": (0, "✗", COLORS["bad"])}
+CHECK = {"passed": (1, "✓", COLORS["good"]), "hole": (0, "✗", COLORS["bad"])}   # blank: does not apply
 STATUS = {"complete": (4, "●", COLORS["good"]), "partial": (3, "◐", COLORS["warn"]),
           "unknown": (2, "?", COLORS["neutral"]), "missing": (1, "✗", COLORS["bad"]),
           "not listed": (0, "–", "#ECEFF3")}
@@ -34,7 +34,8 @@ def convention_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     df = _convention_cells(df) if not df.is_empty() else df
     order = (df.sort("position")["check_title"].unique(maintain_order=True).to_list() if not df.is_empty() else None)
     return status_heatmap(rows="repo", columns="check_title", status="cell", levels=CHECK, hover="detail",
-                          column_order=order, empty="No repository content read for these filters.")(df, filters)
+                          column_order=order, empty="No repository content read for these filters.",
+                          legend=True)(df, filters)
 
 
 def feature_matrix_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
@@ -48,12 +49,11 @@ def feature_matrix_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     targets = df.group_by("target_title").agg((pl.col("status") == "complete").sum().alias("n")).sort(
         ["n", "target_title"], descending=[True, False])["target_title"].to_list()
     fig = status_heatmap(rows="feature_label", columns="target_title", status="status", levels=STATUS,
-                         hover="notes", column_order=targets, empty="")(df, filters)
+                         hover="notes", column_order=targets, empty="", legend=True)(df, filters)
     if not present:
         fig.update_layout(height=max(320, 140 + 18 * df["feature"].n_unique()))
     fig.update_yaxes(tickfont={"size": 11 if not present else 16})
-    fig.update_layout(title={"text": f"{matrix}: ● complete ◐ partial ? unknown ✗ missing – not listed",
-                             "font": {"size": 13 if not present else 20}, "x": 0, "y": 0.995})
+    fig.layout.title.text = f"{matrix}:   {fig.layout.title.text}"
     return fig
 
 

@@ -2,6 +2,8 @@
 -- duplicate_blocks): one row per block touching a filtered repository, with its
 -- number of repositories and copies, its size in normalised code lines, and two
 -- of its locations (first in repository order) with links to the lines.
+-- Longest first (a copied function outweighs a few lines of boilerplate), then
+-- the most widely copied.
 WITH filtered AS (SELECT repo FROM content_repos_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[])),
 located AS (
     SELECT b.*, r.url, r.head,
@@ -21,4 +23,4 @@ SELECT lpad(printf('%x', block_key & 4294967295), 8, '0')                       
        string_agg(DISTINCT repo, ', ' ORDER BY repo)                            AS in_repos
 FROM located
 GROUP BY block_key
-ORDER BY repos DESC, code_lines DESC, copies DESC, location_a
+ORDER BY code_lines DESC, repos DESC, copies DESC, location_a
