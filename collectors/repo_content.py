@@ -125,9 +125,9 @@ def read_content(path: Path, repo: str, head: str, since: str | None, options: d
     blobs = read_blobs(path, list(dict.fromkeys(sha for sha, _ in wanted)))
     texts = {name: blobs[sha].decode("utf-8", errors="replace") for sha, name in wanted}
     content = Content({})
-    rows = {table: [] for table in SCHEMAS}
+    rows: dict[str, list] = {table: [] for table in SCHEMAS}
     rows["dependencies"] = _dependencies(repo, texts, captured, content.problems)
-    imports, python_lines = _python(repo, texts, rows["code_windows"])
+    windows_frame, imports, python_lines = _python(repo, texts)
     rows["repo_imports"] = [{"repo": repo, "module": m, "files": n} for m, n in sorted(imports.items())]
     repo_tree = RepoTree([name for _, _, name in entries], texts, imports, {**options, "repo": repo})
     checks = run_rules(repo_tree) + [("manifests_readable", not content.problems,
@@ -137,7 +137,9 @@ def read_content(path: Path, repo: str, head: str, since: str | None, options: d
     rows["repo_content"] = [{"repo": repo, "head": head, "tree": tree, "captured_at": captured,
                              "files": len(entries), "python_files": sum(1 for n in texts if n.endswith(".py")),
                              "python_lines": python_lines}]
-    content.frames = {table: pl.DataFrame(rows[table], schema=schema) for table, schema in SCHEMAS.items()}
+    content.frames = {table: pl.DataFrame(rows[table], schema=schema) for table, schema in SCHEMAS.items()
+                      if table != "code_windows"}
+    content.frames["code_windows"] = windows_frame
     return content
 
 
@@ -155,19 +157,25 @@ def _dependencies(repo: str, texts: dict[str, str], captured: datetime, problems
     return rows
 
 
-def _python(repo: str, texts: dict[str, str], window_rows: list[dict]) -> tuple[dict[str, int], int]:
-    """Fill code window rows; return (module -> files importing it, normalised code lines)."""
+def _python(repo: str, texts: dict[str, str]) -> tuple[pl.DataFrame, dict[str, int], int]:
+    """(code windows frame, module -> files importing it, normalised code lines), built column-wise."""
     imports: dict[str, int] = {}
     total = 0
+    paths: list[str] = []
+    found: list[tuple[int, int, int]] = []
     for name, text in texts.items():
         if not name.endswith(".py"):
             continue
-        found, lines = windows(text)
+        in_file, lines = windows(text)
         total += lines
-        window_rows += [{"repo": repo, "path": name, "start_line": s, "end_line": e, "hash": h} for s, e, h in found]
+        found += in_file
+        paths += [name] * len(in_file)
         for module in _imported_modules(text):
             imports[module] = imports.get(module, 0) + 1
-    return imports, total
+    starts, ends, hashes = (list(column) for column in zip(*found)) if found else ([], [], [])
+    frame = pl.DataFrame({"repo": [repo] * len(found), "path": paths, "start_line": starts, "end_line": ends,
+                          "hash": hashes}, schema=SCHEMAS["code_windows"])
+    return frame, imports, total
 
 
 def _imported_modules(text: str) -> set[str]:

@@ -162,3 +162,42 @@ def test_demo_issue_listing_spans_pages_and_lists_pull_requests_too(demo):
     _, con = demo
     issue_rows = con.execute("SELECT count(*) FROM bugs WHERE source = 'github'").fetchone()[0]
     assert issue_rows + len(pulls) > 100    # the built demo's listing had a second page too
+
+
+def test_commonality_and_consistency_follow_the_demo_shape(demo):
+    """What healthdash.demo.commonality wrote, read back through the git collector and the metrics."""
+    import configparser
+
+    from healthdash.demo import commonality as shape
+    from healthdash.metrics import commonality, consistency
+    from healthdash.metrics.filters import Filters
+
+    con = demo[1].cursor()         # a fresh cursor: earlier tests may leave a result open on the connection
+    adoption = {(r["repo"], r["library"]): r["status"] for r in commonality.library_adoption(con).iter_rows(named=True)}
+    for repo in ("placard", "python-strataclient", "glacier"):          # they roll their own configuration
+        assert adoption[(repo, "common.config")] == "not used"
+    assert adoption[("glacier", "common.log")] == "imported only"       # imports it, never declares it
+    assert adoption[("nimbus", "common.messaging")] == "declared"
+    conflicts = {(r["repo"], r["name"]) for r in commonality.dependency_conflicts(con).iter_rows(named=True)}
+    assert conflicts == {("python-meshnetclient", "requests"), ("meshnet-lib", "common-config")}
+    blocks = commonality.duplicate_blocks(con)
+    copied = {frozenset(r.split(", ")) for r in blocks["in_repos"].to_list()}
+    for _, holders in shape.COPIES.values():                             # every copied helper is found
+        assert frozenset(holders) in copied
+    matrix = consistency.convention_matrix(con)
+    holes = {(r["repo"], r["check_name"]) for r in matrix.iter_rows(named=True) if not r["passed"]}
+    checked = {(r["repo"], r["check_name"]) for r in matrix.iter_rows(named=True)}
+    assert ("common.config", "uses_common_config") not in checked      # a library need not use itself
+    assert ("common.log", "uses_common_logging") not in checked and ("common.log", "uses_common_config") in checked
+    assert {("placard", "licence"), ("glacier", "ci_config"), ("python-meshnetclient", "docs"),
+            ("python-nimbusclient", "lint_config"), ("meshnet-lib", "python_versions")} <= holes
+    ini = configparser.ConfigParser(interpolation=None)
+    ini.read_string("\n".join(shape.support_matrix()))
+    features = [s for s in ini.sections() if not s.startswith("driver.")]
+    complete = sum(1 for s in features if ini[s].get("driver.libvirt-kvm") == "complete")
+    partial = sum(1 for s in features if ini[s].get("driver.libvirt-kvm") == "partial")
+    drivers = consistency.feature_completeness(
+        con, Filters(extra={"matrix": "nimbus-drivers"})).filter(target="libvirt-kvm")
+    assert drivers["completeness"][0] == pytest.approx((complete + partial / 2) / len(features))
+    backends = consistency.feature_completeness(con, Filters(extra={"matrix": "strata-backends"}))
+    assert set(backends["target"]) == {"lvm", "ceph", "nfs", "filer"} and backends["features"][0] == 10

@@ -121,7 +121,7 @@ register(Chart(
 ))
 register(Chart(
     name="commonality-drift-by-repo", title="Outside the constraints, by repository", page="commonality",
-    metric=commonality.drift_by_repo, figure=None, order=27, width=5,
+    metric=commonality.drift_by_repo, figure=None, order=27, width=6,
     description=("Per repository: distinct dependencies, how many exclude the constrained version, and how many "
                  "the constraints do not pin at all (empty when no constraints are loaded)."),
     empty_message="No dependencies for these filters.",
@@ -132,7 +132,7 @@ register(Chart(
     figure=share_bars(label="repo", value="duplicated_share", detail="duplicated_lines",
                       x_title="Share of normalised Python lines also found in another repository",
                       empty="No Python code read for these filters.", color=COLORS["warn"]),
-    order=30, width=7,
+    order=30, width=6,
     description=("Normalised Python lines (comments, docstrings, blanks and imports dropped; names and literals "
                  "folded) inside blocks of 6 or more lines that also appear in another repository, over all of "
                  "the repository's normalised lines; the duplicated lines in brackets."),
