@@ -67,6 +67,8 @@ NEEDS_SOURCES = {
     "coverage_reports": "a coverage source",
     "advisories": "an advisories source",
     "repo_checks": "a repo_checks source",
+    "repo_content": "a git source (its content is read at the collected head)",
+    "feature_matrix": "a feature_matrix source",
 }
 
 

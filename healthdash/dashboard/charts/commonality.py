@@ -84,6 +84,7 @@ def share_bars(*, label: str, value: str, detail: str, x_title: str, empty: str,
 
 
 register(Chart(
+    needs=("repo_content",),
     name="commonality-library-adoption", title="Common-library adoption", page="commonality",
     metric=commonality.library_adoption,
     figure=status_heatmap(rows="repo", columns="library", status="status", levels=ADOPTION, hover="declared_in",
@@ -96,6 +97,7 @@ register(Chart(
     empty_message="No repository content or no common libraries configured.",
 ))
 register(Chart(
+    needs=("repo_content",),
     name="commonality-adoption-by-team", title="Adoption by team", page="commonality",
     metric=commonality.adoption_by_team,
     figure=share_bars(label="team", value="adoption", detail="declared", x_title="Share of repo × library pairs",
@@ -106,6 +108,7 @@ register(Chart(
     empty_message="No repository content or no common libraries configured.",
 ))
 register(Chart(
+    needs=("repo_content",),
     name="commonality-dependency-drift", title="Dependency drift", page="commonality",
     metric=commonality.dependency_drift, figure=None, order=20, width=12,
     description=("Dependencies declared by two or more repositories: how many distinct version specifiers they "
@@ -114,12 +117,14 @@ register(Chart(
     empty_message="No dependency shared by two repositories for these filters.",
 ))
 register(Chart(
+    needs=("repo_content",),
     name="commonality-constraint-conflicts", title="Specifiers that exclude the constrained version",
     page="commonality", metric=commonality.dependency_conflicts, figure=None, order=25, width=12,
     description="Each declaration (file and line) whose version specifier excludes the version the constraints pin.",
     empty_message="No declaration excludes a constrained version for these filters.",
 ))
 register(Chart(
+    needs=("repo_content",),
     name="commonality-drift-by-repo", title="Outside the constraints, by repository", page="commonality",
     metric=commonality.drift_by_repo, figure=None, order=27, width=6,
     description=("Per repository: distinct dependencies, how many exclude the constrained version, and how many "
@@ -127,6 +132,7 @@ register(Chart(
     empty_message="No dependencies for these filters.",
 ))
 register(Chart(
+    needs=("repo_content",),
     name="commonality-duplicate-share", title="Duplicated code share", page="commonality",
     metric=commonality.duplicate_share,
     figure=share_bars(label="repo", value="duplicated_share", detail="duplicated_lines",
@@ -139,6 +145,7 @@ register(Chart(
     empty_message="No Python code read for these filters.",
 ))
 register(Chart(
+    needs=("repo_content",),
     name="commonality-duplicate-blocks", title="Most-copied blocks", page="commonality",
     metric=commonality.duplicate_blocks, figure=None, order=35, width=12,
     description=("Blocks of 6 or more normalised lines found in two or more repositories, most widely copied "
@@ -153,5 +160,6 @@ for order, (column, label, fmt, note) in enumerate([
     ("duplicated_share", "Duplicated code", ".1%", "of normalised Python lines, shared with another repo"),
 ]):
     register_kpi(Kpi(name=f"commonality-kpi-{column.replace('_', '-')}", page="commonality", label=label,
-                     metric=commonality.summary, column=column, format=fmt, order=order * 10,
+                     metric=commonality.summary, column=column, needs=("repo_content",), format=fmt,
+                     order=order * 10,
                      description=f"{label}: {note}".rstrip(": ")))

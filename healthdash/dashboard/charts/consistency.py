@@ -58,6 +58,7 @@ def feature_matrix_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
 
 
 register(Chart(
+    needs=("repo_content",),
     name="consistency-conventions", title="Convention matrix", page="consistency",
     metric=consistency.convention_matrix, figure=convention_figure, order=10, width=12,
     description=("Repositories × conventions at each repository's collected head: licence, README, contributing "
@@ -68,6 +69,7 @@ register(Chart(
     empty_message="No repository content read for these filters.",
 ))
 register(Chart(
+    needs=("repo_content",),
     name="consistency-adoption-by-check", title="Adoption per convention", page="consistency",
     metric=consistency.adoption_by_check,
     figure=share_bars(label="check_title", value="adoption", detail="passed", x_title="Share of repositories",
@@ -77,12 +79,14 @@ register(Chart(
     empty_message="No repository content read for these filters.",
 ))
 register(Chart(
+    needs=("repo_content",),
     name="consistency-conformance", title="Conformance per repository", page="consistency",
     metric=consistency.conformance_by_repo, figure=None, order=25, width=6,
     description="Per repository: conventions followed over conventions checked, least conforming first, with its holes.",
     empty_message="No repository content read for these filters.",
 ))
 register(Chart(
+    needs=("feature_matrix",),
     name="consistency-feature-matrix", title="Feature matrix", page="consistency",
     metric=consistency.feature_cells, figure=feature_matrix_figure, order=30, width=8,
     description=("Features × targets (e.g. hypervisor drivers) of the chosen feature matrix, targets ordered by "
@@ -90,6 +94,7 @@ register(Chart(
     empty_message="No feature matrix collected.",
 ))
 register(Chart(
+    needs=("feature_matrix",),
     name="consistency-completeness", title="Completeness per target", page="consistency",
     metric=consistency.feature_completeness,
     figure=share_bars(label="target_title", value="completeness", detail="complete",
@@ -100,6 +105,7 @@ register(Chart(
     empty_message="No feature matrix collected.",
 ))
 register(Chart(
+    needs=("feature_matrix",),
     name="consistency-feature-differences", title="Where two targets differ", page="consistency",
     metric=consistency.feature_differences, figure=None, order=40, width=6,
     description=("Features whose status differs between the two targets chosen above (by default the two most "
@@ -107,6 +113,7 @@ register(Chart(
     empty_message="The two targets support the same features.",
 ))
 register(Chart(
+    needs=("feature_matrix",),
     name="consistency-feature-holes", title="Holes to plug", page="consistency",
     metric=consistency.feature_holes, figure=None, order=45, width=6,
     description="Every cell of the matrix that is missing, unknown or not listed, by target, with the feature's maturity.",
@@ -121,5 +128,7 @@ for order, (column, label, fmt, note, text) in enumerate([
     ("holes", "Feature-matrix holes", ",d", "missing, unknown or not listed cells", None),
 ]):
     register_kpi(Kpi(name=f"consistency-kpi-{column.replace('_', '-')}", page="consistency", label=label,
-                     metric=consistency.summary, column=column, format=fmt, order=order * 10,
+                     metric=consistency.summary, column=column,
+                     needs=("feature_matrix",) if "matrix" in column or column == "holes" else ("repo_content",),
+                     format=fmt, order=order * 10,
                      description=f"{label}: {note}", text_column=text))
