@@ -11,7 +11,10 @@ memory does not grow with history length.
 
 After the commits, the head's content is read (:mod:`collectors.repo_content`:
 dependency manifests, conventions, code windows) into the last batch, the
-one that advances the cursor, so a cursor never runs ahead of the content.
+one that advances the cursor, so a cursor never runs ahead of the content.  An
+unreadable manifest line does not fail the source: its one-line message (file
+and line) is the ``manifests_readable`` check's detail, shown on the
+Consistency page, and everything else is loaded.
 
 Incremental runs: ``since`` is the head sha collected last time.  Same head ->
 nothing to do; an ancestor of the new head -> only ``since..head`` is read;
@@ -88,9 +91,10 @@ def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batc
     yield Batch(frames, cursor=head, replace=replace)
     if progress is not None and commits:
         progress(advance=commits)
-    if content is not None and content.problems:     # everything else is loaded; say what was not
-        more = len(content.problems) - 1
-        raise CollectorError(content.problems[0] + (f" (and {more} more)" if more else ""))
+    if progress is not None and content is not None and content.problems:
+        # not an error of the source (git sources load all or nothing): the problem is kept in
+        # repo_checks (manifests_readable, detail = the one-line message) and said here
+        progress(message=content.problems[0])
 
 
 # -- where the repository is ----------------------------------------------------
