@@ -1,4 +1,4 @@
--- Rebuilt at the end of every write session (see schema/0014_commonality.sql).
+-- Rebuilt at the end of every write session (see schema/0015_commonality.sql).
 -- Cross-repository duplicate code: a window (6 normalised Python lines hashed by
 -- collectors.code_windows) is shared when its hash occurs in >= 2 repositories.
 -- Overlapping shared windows of one file form a block (gaps and islands); a
