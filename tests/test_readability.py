@@ -98,3 +98,13 @@ def test_participation_tabs_lay_out_only_the_open_tabs_charts(app):
     from healthdash.dashboard import charts as registry
 
     assert set().union(*tabs) == {c.name for c in registry.for_page("participation")}
+
+
+def test_png_is_twice_slide_size_and_named_like_the_csv():
+    from healthdash.export import file_stem
+
+    stem = file_stem("top-organisations", parse_filters("team=Storage"), date(2025, 4, 2))
+    options = fg.graph_config("top-organisations", filename=stem)["toImageButtonOptions"]
+    # 1600 x 900 at scale 2: a 3200 x 1800 PNG, named top-organisations-team-Storage-2025-04-02.png.
+    assert options == {"format": "png", "filename": "top-organisations-team-Storage-2025-04-02",
+                       "width": 1600, "height": 900, "scale": 2}
