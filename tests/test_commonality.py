@@ -217,8 +217,15 @@ def test_kpis_fill_the_overview_cards(dash_context):
     assert cards["kpi-consistency-kpi-conformance"] == "51%"             # 20 / 39
 
 
-def test_matrix_picker_keeps_its_choice_in_the_url(dash_context):
+def test_matrix_picker_keeps_its_choice_in_the_url(community, dash_context):
+    import dash
+
+    from healthdash.dashboard.app import create_app
     from healthdash.dashboard.matrix_picker import picker_search, picker_state
+
+    create_app(warehouse=community[0].warehouse)                            # registers the pages
+    layout = dash.page_registry["healthdash.dashboard.pages.consistency"]["layout"]()
+    assert "consistency-target_b" in str(layout.to_plotly_json())          # the picker is on the page
 
     state = picker_state(dash_context.warehouse, "?team=Core")
     assert [o["value"] for o in state["matrix_options"]] == ["drivers", "legacy"]

@@ -15,8 +15,10 @@ ARRIVES_WITH = "the repository checks and feature matrices"
 
 def layout(**_query):
     page = area_page("consistency", "Consistency", INTRO, ARRIVES_WITH)
-    if len(page.children) == 3:               # header, KPIs, charts: the picker goes above the charts
-        page.children.insert(2, picker())
+    grid = next((i for i, child in enumerate(page.children)
+                 if getattr(child, "className", None) == "chart-grid"), None)
+    if grid is not None:                       # the picker goes right above the charts
+        page.children.insert(grid, picker())
     return page
 
 
