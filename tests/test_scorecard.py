@@ -208,3 +208,44 @@ def test_readme_documents_every_indicator_and_its_defaults():
     for ind in scorecard.INDICATORS:
         good, bad = SCORECARD_DEFAULTS[f"{ind.key}_good"], SCORECARD_DEFAULTS[f"{ind.key}_bad"]
         assert f"(`{ind.key}`: 100 at {good:g}, 0 at {bad:g})" in readme, ind.key
+
+
+# --------------------------------------------------------------------------- commonality, consistency
+
+@pytest.fixture(scope="module")
+def content_community(tmp_path_factory):
+    """tests/commonality_fixture.py collected: teams Core (alpha, beta) and Edge (gamma)."""
+    from commonality_fixture import build  # noqa: PLC0415
+    from healthdash.collect import collect, configured_sources  # noqa: PLC0415
+
+    settings = load_settings(build(tmp_path_factory.mktemp("scorecard-content")))
+    collect(settings, configured_sources(settings))
+    return settings.warehouse
+
+
+def test_commonality_and_consistency_scores_from_their_summaries(content_community):
+    """By hand from tests/test_commonality.py's figures (default bounds):
+    Core: adoption mean(1/2, 1/2) = 0.5 -> (0.5 - 0.2) / 0.6 = 50; repos outside the constraints
+    1 of 2 (beta) = 0.5 -> 0; duplicated lines (10 + 10) / (10 + 12) = 0.91 -> 0; commonality 16.7 -> 17 red.
+    Edge (gamma): adoption 0 -> 0; outside 0 of 1 -> 100; duplicated 0 of 1 line -> 100 (clamped);
+    commonality 66.7 -> 67 amber.  Conformance: Core 20/26 = 0.77 -> (0.77 - 0.5) / 0.4 = 67.3;
+    Edge 0/13 -> 0.  No arrows: these are states read at each repository head."""
+    from healthdash.metrics import consistency  # noqa: PLC0415
+
+    with _con(content_community) as con:
+        frame = scorecard.scorecard(con)
+        values = {(r["team"], r["indicator"]): r["value"] for r in scorecard.indicators(con).iter_rows(named=True)}
+        core_matrix = consistency.summary(con, Filters(team=("Core",)))["matrix_completeness"][0]
+    assert values[("Core", "library_adoption")] == pytest.approx(0.5)
+    assert values[("Core", "dependency_drift")] == pytest.approx(1 / 2)
+    assert values[("Core", "duplicate_share")] == pytest.approx(20 / 22)
+    assert values[("Edge", "dependency_drift")] == 0 and values[("Edge", "duplicate_share")] == 0
+    assert values[("Community", "convention_conformance")] == pytest.approx(20 / 39)
+    assert values[("Core", "convention_conformance")] == pytest.approx(20 / 26)
+    assert values[("Core", "matrix_completeness")] == core_matrix
+    scores = _scores(frame)
+    assert scores[("Core", "commonality")] == (17, "red")
+    assert scores[("Edge", "commonality")] == (67, "amber")
+    core = frame.filter((pl.col("team") == "Core") & (pl.col("area") == "consistency")).row(0, named=True)
+    assert core["trend"] is None and "(now, at each repository head)" in core["inputs"]
+    assert core["link"].startswith("/consistency?team=Core")
