@@ -10,6 +10,7 @@ cursor advances to ``batch.cursor`` (when set).  ``source`` is a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -37,6 +38,25 @@ def expect_shape(value: Any, kind: type, where: str) -> Any:
         raise CollectorError(f"{where}: expected a JSON {_JSON_NAMES.get(kind, kind.__name__)}, "
                              f"got {_JSON_NAMES.get(type(value), type(value).__name__)}")
     return value
+
+
+@contextlib.contextmanager
+def parsing(where: str, *, detail: bool = True) -> Iterator[None]:
+    """Turn a parser's surprise at a payload's shape into a one-line :class:`CollectorError`.
+
+    Parsers read nested JSON by its documented shape; a value of another type
+    (a list where an object belongs, ``null`` for a list, text for a number)
+    ends that source's run with one line naming ``where`` instead of a traceback.
+    ``detail=False`` leaves the exception's own text out (it may quote a private
+    item's field, e.g. a Launchpad bug's title).
+    """
+    try:
+        yield
+    except CollectorError:
+        raise
+    except (AttributeError, TypeError, KeyError, ValueError, IndexError, pl.exceptions.PolarsError) as err:
+        text = " ".join(str(err).split())[:160] if detail else ""
+        raise CollectorError(f"{where}: unexpected data ({type(err).__name__}{': ' + text if text else ''})") from None
 
 
 def expect_objects(values: Any, where: str) -> list:

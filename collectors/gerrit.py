@@ -29,7 +29,7 @@ import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterator, Mapping
 
-from collectors.base import Batch, CollectorError, SourceSpec
+from collectors.base import Batch, CollectorError, SourceSpec, parsing
 from collectors.http import HttpClient
 from collectors.raw import raw_frame
 from collectors.review_rows import ReviewRows, identity_row
@@ -280,8 +280,9 @@ def parse_page(parser: ChangeParser, changes: list[Mapping[str, Any]],
                fetched_at: datetime | None = None) -> ReviewRows:
     """Review rows for one page of ChangeInfo dicts (live collection and rebuild alike)."""
     rows = ReviewRows(fetched_at)
-    for change in changes:
-        parser.add(rows, change)
+    for index, change in enumerate(changes):
+        with parsing(f"Gerrit change {index + 1} of the page"):
+            parser.add(rows, change)
     return rows
 
 

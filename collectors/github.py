@@ -29,7 +29,7 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterator, Mapping
 
-from collectors.base import Batch, CollectorError, SourceSpec, expect_objects
+from collectors.base import Batch, CollectorError, SourceSpec, expect_objects, parsing
 from collectors.http import ETagCache, HttpClient, HttpStatusError
 from collectors.raw import raw_frame
 from collectors.review_rows import ReviewRows, identity_row
@@ -110,8 +110,9 @@ def pull_key(repo: str, pull: Mapping[str, Any]) -> str:
 def parse_pulls(payloads: list[Mapping[str, Any]], fetched_at: datetime | None = None) -> ReviewRows:
     """Review rows for ``{"repo", "pull", "reviews"}`` payloads (live collection and rebuild alike)."""
     rows = ReviewRows(fetched_at)
-    for payload in payloads:
-        add_pull(rows, payload["repo"], payload["pull"], payload.get("reviews") or [])
+    for index, payload in enumerate(payloads):
+        with parsing(f"GitHub pull request {index + 1} of the page"):
+            add_pull(rows, payload["repo"], payload["pull"], payload.get("reviews") or [])
     return rows
 
 

@@ -31,7 +31,7 @@ from typing import Any, Iterator, Mapping
 
 import polars as pl
 
-from collectors.base import Batch, CollectorError, SourceSpec, expect_objects, expect_shape, utc_now
+from collectors.base import Batch, CollectorError, SourceSpec, expect_objects, expect_shape, parsing, utc_now
 from collectors.github import client_for, parse_time, user_identity
 from collectors.launchpad import private_details_allowed, shows_details
 from collectors.raw import keep, raw_frame
@@ -130,6 +130,11 @@ def issue_payload(item: Mapping[str, Any], *, full_name: str, private: bool,
 
 def parse_payloads(spec: SourceSpec, payloads: list[Mapping[str, Any]], fetched_at: datetime | None) -> Batch:
     """``bugs`` and ``identities`` frames from issue payloads (live collection and rebuild alike)."""
+    with parsing(f"{spec.source_id}: GitHub issue", detail=False):  # no text: the issue may be private
+        return _parse_payloads(spec, payloads, fetched_at)
+
+
+def _parse_payloads(spec: SourceSpec, payloads: list[Mapping[str, Any]], fetched_at: datetime | None) -> Batch:
     options = spec.options
     names = dict(repo_targets(list(options.get("repos") or ([options["repo"]] if options.get("repo") else []))))
     rows = []

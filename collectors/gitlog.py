@@ -24,6 +24,8 @@ from typing import Callable, Iterator
 
 import polars as pl
 
+from collectors.base import parsing
+
 HEADER = "\x1e"
 FIELD = "\x1f"
 TRAILER_SEP = "\x1d"
@@ -124,15 +126,18 @@ class LogParser:
         self._rest = tokens.pop()
         token_of = self._token
         for token in tokens:
-            if token_of(token) and self.commits >= batch_commits:
+            with parsing("git log output"):
+                done = token_of(token)
+            if done and self.commits >= batch_commits:
                 yield self.commits
 
     def close(self) -> None:
         """End of output: finish the last commit."""
-        if self._rest:
-            self._token(self._rest)
-            self._rest = ""
-        self._finish_commit()
+        with parsing("git log output"):
+            if self._rest:
+                self._token(self._rest)
+                self._rest = ""
+            self._finish_commit()
 
     def _token(self, token: str) -> bool:
         """Handle one NUL-terminated token; True when it completed a commit."""
@@ -229,6 +234,10 @@ class LogParser:
     # -- frames --------------------------------------------------------------
     def take_frames(self, repo: str, source_id: str, fetched_at: datetime) -> dict[str, pl.DataFrame]:
         """Frames for every commit finished so far (then forget them)."""
+        with parsing(f"git log output of {repo}"):
+            return self._take_frames(repo, source_id, fetched_at)
+
+    def _take_frames(self, repo: str, source_id: str, fetched_at: datetime) -> dict[str, pl.DataFrame]:
         carry = self._file_count if self._commit is not None else 0
         if carry:   # files of the commit still being read belong to the next batch
             held = {name: values[-carry:] for name, values in self._files.items()}

@@ -34,7 +34,7 @@ from typing import Any, Iterator, Mapping
 
 import polars as pl
 
-from collectors.base import Batch, CollectorError, SourceSpec, expect_shape, utc_now
+from collectors.base import Batch, CollectorError, SourceSpec, expect_shape, parsing, utc_now
 from collectors.http import HttpClient, HttpStatusError
 from collectors.raw import keep, raw_frame
 from collectors.review_rows import identity_row
@@ -209,6 +209,11 @@ def parse_payloads(spec: SourceSpec, payloads: list[Mapping[str, Any]],
     """``bugs`` and ``identities`` rows from task payloads (live collection and rebuild alike)."""
     allow = private_details_allowed(spec.options)
     security_tags = tuple(spec.options.get("security_labels") or ())
+    with parsing(f"{spec.source_id}: Launchpad task", detail=False):  # no text: the bug may be private
+        return _parse_payloads(spec, payloads, fetched_at, allow, security_tags)
+
+
+def _parse_payloads(spec, payloads, fetched_at, allow, security_tags):
     rows = [bug_row(p["task"], p["bug"], project=p["project"], source_id=spec.source_id,
                     security_tags=security_tags, allow_private_details=allow, fetched_at=fetched_at)
             for p in payloads]
@@ -320,7 +325,8 @@ def withhold_bug_numbers(message: str) -> str:
 
 
 def _batch(rows: list[dict[str, Any]], identities: list[dict[str, Any]]) -> Batch:
-    return Batch(frames={
-        "bugs": pl.DataFrame(rows, schema=BUG_SCHEMA),
-        "identities": pl.DataFrame(identities, schema=IDENTITY_SCHEMA),
-    })
+    with parsing("Launchpad rows", detail=False):  # no text: a value may come from a private bug
+        return Batch(frames={
+            "bugs": pl.DataFrame(rows, schema=BUG_SCHEMA),
+            "identities": pl.DataFrame(identities, schema=IDENTITY_SCHEMA),
+        })

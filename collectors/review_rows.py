@@ -14,7 +14,7 @@ from typing import Any
 
 import polars as pl
 
-from collectors.base import identity_id
+from collectors.base import identity_id, parsing
 
 UTC_TS = pl.Datetime("us", "UTC")
 
@@ -72,6 +72,11 @@ class ReviewRows:
         return row["identity_id"]
 
     def frames(self) -> dict[str, pl.DataFrame]:
+        """Typed frames; a value of the wrong type (a list for a number) is a one-line CollectorError."""
+        with parsing("review rows"):
+            return self._frames()
+
+    def _frames(self) -> dict[str, pl.DataFrame]:
         changes = [{**row, "fetched_at": self.fetched_at} for row in self.changes]
         return {
             "changes": pl.DataFrame(changes, schema=CHANGE_SCHEMA),
