@@ -17,6 +17,7 @@ Usage: python benchmarks/bench_charts.py WAREHOUSE [--runs 5] [--page PAGE]
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import sys
 import time
@@ -115,6 +116,16 @@ def time_kpis(con, page: str, query: str, view: str, runs: int) -> list[Timing]:
     return out
 
 
+def line(t: Timing, base: float) -> str:
+    """One chart's figures: medians of metric and figure, p95 of both together, ratio to the baseline."""
+    if t.error:
+        return f"{t.page:<14}{t.name:<34}{t.view:<8} ERROR {t.error}"
+    metric, figure, worst = statistics.median(t.metric_ms), statistics.median(t.figure_ms), p95(t.totals())
+    flag = "" if worst <= TARGET_MS else "  > target"
+    return (f"{t.page:<14}{t.name[:33]:<34}{t.view:<8}{t.rows:>7}{metric:>8.1f}m{figure:>8.1f}m{worst:>8.1f}m"
+            f"{worst / base:>7.1f}x{flag}")
+
+
 def run(warehouse: Path, runs: int = 5, pages: list[str] | None = None, out=print) -> dict:
     charts = registry.load_all()
     with reader(warehouse) as con:
@@ -123,20 +134,15 @@ def run(warehouse: Path, runs: int = 5, pages: list[str] | None = None, out=prin
         out(f"baseline (monthly commits, plain table): {base:7.1f} ms; narrow view = ?{views['narrow']}")
         timings: list[Timing] = []
         page_names = pages or sorted({c.page for c in charts.values()} | {k.page for k in registry.KPIS.values()})
+        out(f"{'page':<14}{'chart':<34}{'view':<8}{'rows':>7}{'metric':>9}{'figure':>9}{'p95':>9}{'ratio':>8}")
         for page in page_names:
             for view, query in views.items():
                 for chart in registry.for_page(page):
                     timings.append(time_chart(con, chart, query, view, runs))
-                timings += time_kpis(con, page, query, view, runs)
-    out(f"{'page':<14}{'chart':<34}{'view':<8}{'rows':>7}{'metric':>9}{'figure':>9}{'p95':>9}{'ratio':>8}")
-    for t in timings:
-        if t.error:
-            out(f"{t.page:<14}{t.name:<34}{t.view:<8} ERROR {t.error}")
-            continue
-        metric, figure, worst = statistics.median(t.metric_ms), statistics.median(t.figure_ms), p95(t.totals())
-        flag = "" if worst <= TARGET_MS else "  > target"
-        out(f"{t.page:<14}{t.name:<34}{t.view:<8}{t.rows:>7}{metric:>8.1f}m{figure:>8.1f}m{worst:>8.1f}m"
-            f"{worst / base:>7.1f}x{flag}")
+                    out(line(timings[-1], base))
+                for timing in time_kpis(con, page, query, view, runs):
+                    timings.append(timing)
+                    out(line(timing, base))
     ok = [t for t in timings if not t.error]
     every = [x for t in ok for x in t.totals()]
     summary = {"baseline_ms": base, "p95_ms": p95(every), "max_ms": max(every, default=0.0),
@@ -158,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--page", action="append", help="only this page (repeatable)")
     args = parser.parse_args(argv)
-    run(args.warehouse, args.runs, args.page)
+    run(args.warehouse, args.runs, args.page, out=functools.partial(print, flush=True))
 
 
 if __name__ == "__main__":

@@ -234,6 +234,41 @@ def time_collection(repo: Path, rev: str = "main", show_shape: bool = False) -> 
     return elapsed, commits
 
 
+def time_pydriller(repo: Path, rev: str = "main") -> tuple[float, int] | None:
+    """PyDriller over the same history, reading what healthdash stores (None when not installed:
+    it is only for this comparison, ``pip install pydriller``, not a dependency)."""
+    try:
+        from pydriller import Repository  # noqa: PLC0415
+    except ImportError:
+        return None
+    started, count = time.perf_counter(), 0
+    for commit in Repository(str(repo), only_in_branch=rev).traverse_commits():
+        commit.insertions, commit.deletions, commit.author.email, commit.committer_date   # noqa: B018
+        for modified in commit.modified_files:
+            modified.added_lines, modified.deleted_lines, modified.new_path   # noqa: B018
+        count += 1
+    return time.perf_counter() - started, count
+
+
+def time_noop_recollect(repo: Path, runs: int = 5) -> tuple[float, float]:
+    """(median seconds of a re-collection with nothing new, median of ``git rev-parse HEAD``)."""
+    import statistics  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(path=None, warehouse=Path(tmp) / "bench.duckdb")
+        source = git_source("synthetic", str(repo), branch="main")
+        collect(settings, [source])
+        again, rev_parse = [], []
+        for _ in range(runs):
+            started = time.perf_counter()
+            collect(settings, [source])
+            again.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            subprocess.run(["git", "-C", str(repo), "rev-parse", "main"], capture_output=True, check=True)
+            rev_parse.append(time.perf_counter() - started)
+    return statistics.median(again), statistics.median(rev_parse)
+
+
 def _cpu_seconds() -> tuple[float, float]:
     """(user+sys of this process, user+sys of its finished children)."""
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -286,6 +321,16 @@ def main(argv: list[str] | None = None) -> None:
     print(f"raw git log:       {raw:7.2f} s  {commits / raw:8.0f} commits/s  (best of {args.repeat})")
     print(f"full collection:   {full:7.2f} s  {commits / full:8.0f} commits/s  (best of {args.repeat})")
     print(f"RATIO collection/raw git log: {full / raw:.2f}x (target <= 1.3x)")
+    driller = time_pydriller(repo)
+    if driller is None:
+        print("PyDriller:         not installed (pip install pydriller to compare; not a dependency)")
+    else:
+        print(f"PyDriller:         {driller[0]:7.2f} s  {driller[1] / driller[0]:8.0f} commits/s  "
+              f"RATIO collection is {driller[0] / full:.1f}x faster (target >= 20x); raw git is "
+              f"{driller[0] / raw:.1f}x faster")
+    noop, rev_parse = time_noop_recollect(repo)
+    print(f"no-op re-collect:  {noop:7.3f} s per repository (git rev-parse: {rev_parse * 1000:.0f} ms) "
+          f"RATIO {noop / rev_parse:.0f}x rev-parse (target <= 0.3 s)")
     half, whole = measure_in_child(repo, "half"), measure_in_child(repo, "main")
     for label, row in (("half", half), ("whole", whole)):
         print(f"peak RSS {label:5s}: {row['peak_rss_mib']:7.1f} MiB for {row['commits']} commits "

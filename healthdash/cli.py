@@ -105,17 +105,19 @@ def serve(
     config: Optional[Path] = ConfigOption,
     host: str = typer.Option("127.0.0.1", help="Address to bind; use 0.0.0.0 only behind a proxy you trust."),
     port: int = typer.Option(8050, help="Port to listen on."),
-    debug: bool = typer.Option(False, "--debug", help="Dash debug mode with reloader (development only)."),
+    debug: bool = typer.Option(False, "--debug", help="Flask's development server with Dash debug mode and "
+                               "reloader (development only); without it a production WSGI server (waitress)."),
 ) -> None:
     """Serve the dashboard (read-only; collections may run at the same time)."""
     from healthdash.dashboard.app import create_app
+    from healthdash.dashboard.serving import serve_app
     from healthdash.warehouse import ensure
 
     settings = _settings(config)
     ensure(settings.warehouse)
     dash_app = create_app(settings)
     console.print(f"healthdash: serving {settings.warehouse} on http://{host}:{port}/")
-    dash_app.run(host=host, port=port, debug=debug)
+    serve_app(dash_app, host=host, port=port, debug=debug)
 
 
 @app.command()

@@ -23,6 +23,8 @@ commit file changes (added+removed):
 
 from __future__ import annotations
 
+from collections import Counter
+
 from datetime import date, datetime, timezone
 
 import polars as pl
@@ -219,7 +221,13 @@ def test_sparkline_figure_has_one_bar_per_repo_and_one_line_each(con):
     bars = [t for t in figure.data if t.type == "bar"]
     lines = [t for t in figure.data if t.type == "scatter"]
     assert list(bars[0].y) == ["python-novaclient", "nova", "swift"]              # 0.9, 0.7, 0.7 (name order)
-    assert [len(t.y) for t in lines] == [1, 2, 2]
+    # one line per repo in its own band (row i spans i ± 0.4), broken by None between repos:
+    # python-novaclient 1 month, nova and swift 2 each
+    points = [(text.split(":")[0], y) for t in lines for text, y in zip(t.text, t.y) if y is not None]
+    assert sorted(Counter(repo for repo, _ in points).items()) == [("nova", 2), ("python-novaclient", 1),
+                                                                   ("swift", 2)]
+    band = {"python-novaclient": 0, "nova": 1, "swift": 2}
+    assert all(band[repo] - 0.4 <= y <= band[repo] + 0.4 for repo, y in points)
 
 
 def registered_figure(name: str):

@@ -10,13 +10,19 @@ ids.  Any error becomes a friendly panel, never a traceback.
 
 The filters live in the URL query string: one callback handles both
 directions (URL -> controls on load, controls -> URL on change), and the pages
-router re-renders the page for the new query, whose charts then compute once.
+router re-renders the page for the new query.  Area pages are rendered on the
+server in that one router request (:func:`page_views`: KPI cards and chart
+bodies computed concurrently, each memoised per warehouse file version), so a
+page seen before costs one round trip instead of two per chart; sections not
+ready within :data:`PAGE_BUDGET_S` (a cold page) arrive through the per-chart
+callbacks, which wait for the computation already running.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -89,12 +95,27 @@ def chart_caption_view(context: DashboardContext, search: str | None):
         filters = filters_from(search)
     except FilterError:
         return None
+    try:
+        return context.warehouse.memo(("caption", search or ""), lambda: _caption(context, filters))
+    except HealthdashError:
+        return _caption(context, filters)
+
+
+def _caption(context: DashboardContext, filters: Filters):
     start, end, data_end = period(context, filters)
     return chart_caption(filters_sentence(filters, start, end), data_end)
 
 
 def chart_view(context: DashboardContext, name: str, search: str | None):
-    """The chart itself: a graph, a table, or a friendly message."""
+    """The chart itself: a graph, a table, or a friendly message, memoised per warehouse version
+    (a page seen once is served from memory until the next collection swaps a new file in)."""
+    try:
+        return context.warehouse.memo(("chart-view", name, search or ""), lambda: _chart_view(context, name, search))
+    except Exception as err:  # noqa: BLE001 - every failure becomes a message
+        return _error_view(err)
+
+
+def _chart_view(context: DashboardContext, name: str, search: str | None):
     try:
         chart = registry.load_all().get(name)
         missing = registry.missing_input(chart.needs, context.warehouse.has_rows) if chart else None
@@ -157,14 +178,60 @@ def embed_href(name: str, search: str | None) -> str:
     return f"/embed/{name}" + (f"?{query}" if query else "")
 
 
+# --------------------------------------------------------------------------- whole pages
+
+#: Threads rendering page sections, shared by all requests of this process: DuckDB runs
+#: queries without the GIL, so on a 2-core machine one thread builds a figure while another's
+#: query runs, and 20 clients cannot start 20 x N renders at once.
+PAGE_WORKERS = 3
+_PAGE_POOL = ThreadPoolExecutor(PAGE_WORKERS, thread_name_prefix="page-view")
+#: Seconds a page render waits for its sections; the rest arrive through their callbacks.
+PAGE_BUDGET_S = 1.0
+
+
+def current_context() -> DashboardContext | None:
+    """The dashboard context of the app serving this request (None outside a request)."""
+    from flask import current_app, has_app_context  # noqa: PLC0415
+
+    return current_app.config.get("HEALTHDASH_CONTEXT") if has_app_context() else None
+
+
+def page_views(context: DashboardContext, page: str, search: str | None, *, kpi_pages: list[str] | None = None,
+               charts: list | None = None):
+    """``(kpi cards per page, chart card body per chart name)`` of ``page`` for one URL query.
+
+    Every section (``charts``: the ones in view, default all of the page's) is computed
+    concurrently and memoised per warehouse version; what is ready within
+    :data:`PAGE_BUDGET_S` seconds (everything a visitor saw before, since it is memoised)
+    arrives in the router's one response, and a section still computing is left out (its
+    card gets a placeholder whose callback waits for the same computation), so a cold page
+    shows its first charts at once instead of after the slowest.  ``kpi_pages`` lists the
+    pages whose KPI rows are shown (the Overview shows several areas' rows).
+    """
+    kpi_pages = [page] if kpi_pages is None else kpi_pages
+    charts = registry.for_page(page) if charts is None else charts
+    kpis = {p: _PAGE_POOL.submit(kpi_view, context, p, search) for p in kpi_pages if registry.kpis_for_page(p)}
+    bodies = {c.name: _PAGE_POOL.submit(chart_body, context, c.name, search) for c in charts}
+    wait([*kpis.values(), *bodies.values()], timeout=PAGE_BUDGET_S)
+    return ({p: f.result() for p, f in kpis.items() if f.done()},
+            {n: f.result() for n, f in bodies.items() if f.done()})
+
+
 # --------------------------------------------------------------------------- KPIs
 
 def kpi_view(context: DashboardContext, page: str, search: str | None):
-    """The KPI cards of ``page``; KPIs sharing a metric are computed once."""
+    """The KPI cards of ``page``; KPIs sharing a metric are computed once (memoised per warehouse version)."""
     try:
         filters = filters_from(search)
     except FilterError as err:
         return _error_view(err)
+    try:
+        return context.warehouse.memo(("kpi-view", page, search or ""), lambda: _kpi_cards(context, page, filters))
+    except HealthdashError:
+        return _kpi_cards(context, page, filters)   # no warehouse: each card says why
+
+
+def _kpi_cards(context: DashboardContext, page: str, filters: Filters) -> list:
     frames: dict[Any, Any] = {}
     cards = []
     for kpi in registry.kpis_for_page(page):
@@ -335,7 +402,16 @@ def filter_summary(search: str | None) -> str:
 
 
 def choices(context: DashboardContext) -> dict[str, list[str]]:
-    """Values offered by the filter dropdowns (empty when there is no warehouse yet)."""
+    """Values offered by the filter dropdowns (empty when there is no warehouse yet), memoised
+    per warehouse version (a copy each call: callers extend the lists)."""
+    try:
+        found = context.warehouse.memo(("choices",), lambda: _choices(context))
+    except HealthdashError:
+        found = _choices(context)
+    return {key: list(values) for key, values in found.items()}
+
+
+def _choices(context: DashboardContext) -> dict[str, list[str]]:
     queries = {
         "team": "SELECT name FROM teams ORDER BY name",
         "project": "SELECT name FROM projects ORDER BY name",
@@ -358,16 +434,22 @@ def narrowed_choices(context: DashboardContext, teams: list[str] | None,
     """Projects of the chosen teams and repositories of the chosen projects (or teams)."""
     teams, projects = list(teams or []), list(projects or [])
     try:
-        project_names = context.warehouse.query(
-            "SELECT name FROM projects WHERE $teams = [] OR list_contains($teams, team) ORDER BY name",
-            {"teams": teams}).to_series().to_list()
-        repo_names = context.warehouse.query(
-            "SELECT r.name FROM repos r LEFT JOIN projects p ON p.name = r.project "
-            "WHERE ($projects = [] OR list_contains($projects, r.project)) "
-            "AND ($teams = [] OR list_contains($teams, p.team)) ORDER BY r.name",
-            {"teams": teams, "projects": projects}).to_series().to_list()
+        project_names, repo_names = context.warehouse.memo(
+            ("narrowed", tuple(teams), tuple(projects)), lambda: _narrowed(context, teams, projects))
     except HealthdashError:
         return projects, []
+    return list(project_names), list(repo_names)
+
+
+def _narrowed(context: DashboardContext, teams: list[str], projects: list[str]) -> tuple[list[str], list[str]]:
+    project_names = context.warehouse.query(
+        "SELECT name FROM projects WHERE $teams = [] OR list_contains($teams, team) ORDER BY name",
+        {"teams": teams}).to_series().to_list()
+    repo_names = context.warehouse.query(
+        "SELECT r.name FROM repos r LEFT JOIN projects p ON p.name = r.project "
+        "WHERE ($projects = [] OR list_contains($projects, r.project)) "
+        "AND ($teams = [] OR list_contains($teams, p.team)) ORDER BY r.name",
+        {"teams": teams, "projects": projects}).to_series().to_list()
     return project_names, repo_names
 
 

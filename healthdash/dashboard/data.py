@@ -11,7 +11,10 @@ warehouse becomes a :class:`WarehouseError` with a sentence for the user,
 never a traceback.
 
 Metric frames are memoised per (chart, filters, warehouse version) so the
-"Download CSV" button gets exactly the frame the chart plotted.
+"Download CSV" button gets exactly the frame the chart plotted; rendered views
+(chart bodies, KPI cards, filter choices) are memoised the same way with
+:meth:`Warehouse.memo`, so a page seen once is served from memory until the
+next collection swaps a new file in.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import contextlib
 import os
 import threading
 from collections import OrderedDict
+from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -33,6 +37,7 @@ from healthdash.metrics.cycles import resolve_cycle
 from healthdash.warehouse.migrate import latest_version, schema_version
 
 _FRAME_CACHE_SIZE = 128
+_VIEW_CACHE_SIZE = 512
 
 
 class Warehouse:
@@ -44,6 +49,8 @@ class Warehouse:
         self._con: duckdb.DuckDBPyConnection | None = None
         self._stamp: tuple[int, int, int] | None = None
         self._frames: OrderedDict[tuple, pl.DataFrame] = OrderedDict()
+        self._views: OrderedDict[tuple, Any] = OrderedDict()
+        self._pending: dict[tuple, Future] = {}
         self._end: tuple[tuple[int, int, int], date | None] | None = None
         self._filled: tuple[tuple[int, int, int], dict[str, bool]] | None = None
 
@@ -69,6 +76,7 @@ class Warehouse:
                     raise WarehouseError(f"cannot open {self.path} for reading: {err}") from err
                 self._con, self._stamp = con, stamp
                 self._frames.clear()
+                self._views.clear()
             return self._con, self._stamp
 
     def _close_locked(self) -> None:
@@ -127,6 +135,40 @@ class Warehouse:
             while len(self._frames) > _FRAME_CACHE_SIZE:
                 self._frames.popitem(last=False)
         return df
+
+    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """``compute()`` memoised per (``key``, warehouse file version); an exception is not memoised.
+
+        A key being computed by another thread is waited for, not computed twice: a page
+        render that ran out of time leaves its sections computing, and the callbacks that
+        then ask for them get the same result.
+        """
+        _, stamp = self._connection()
+        cache_key = (key, stamp)
+        with self._lock:
+            if cache_key in self._views:
+                self._views.move_to_end(cache_key)
+                return self._views[cache_key]
+            pending = self._pending.get(cache_key)
+            owner = pending is None
+            if owner:
+                pending = self._pending[cache_key] = Future()
+        if not owner:
+            return pending.result()
+        try:
+            value = compute()
+        except BaseException as err:
+            with self._lock:
+                self._pending.pop(cache_key, None)
+            pending.set_exception(err)
+            raise
+        with self._lock:
+            self._pending.pop(cache_key, None)
+            self._views[cache_key] = value
+            while len(self._views) > _VIEW_CACHE_SIZE:
+                self._views.popitem(last=False)
+        pending.set_result(value)
+        return value
 
     def data_end(self) -> date | None:
         """The day of the newest contribution in the warehouse (UTC), memoised per file version.

@@ -1,9 +1,12 @@
 """Page skeletons: the app shell and the generic layout of an area page.
 
-Sits under the page modules (which stay a few lines each).  Layouts are cheap
-and read nothing from the warehouse: the router calls them on every
-navigation, and callbacks in :mod:`healthdash.dashboard.callbacks` fill the
-charts and KPIs for the filters in the URL.  An area with nothing registered
+Sits under the page modules (which stay a few lines each).  The router calls
+layouts on every navigation and filter change; inside that request an area
+page is rendered on the server for the URL's filters
+(:func:`healthdash.dashboard.callbacks.page_views`: sections computed
+concurrently and memoised), so the browser makes no request per chart it has
+seen before.  Sections not ready in time, and every section outside a request,
+are placeholders the callbacks in :mod:`healthdash.dashboard.callbacks` fill.  An area with nothing registered
 yet shows an honest "arrives with ..." panel instead of empty boxes.
 """
 
@@ -16,6 +19,7 @@ import dash
 from dash import dcc, html
 
 from healthdash.dashboard import charts as registry
+from healthdash.dashboard.callbacks import current_context, embed_href, page_views
 from healthdash.dashboard.components import chart_card, filter_bar, kpi_row, navbar, panel, present_exit
 
 
@@ -116,5 +120,20 @@ def area_page(page: str, title: str, intro: str, arrives_with: str, *,
         section = next(s for s in sections if s.key == current)
         blurb = html.P(section.blurb, className="section-blurb") if section.blurb else None
         charts = charts_in_view(page, current)
-    grid = html.Div([chart_card(c) for c in charts], className="chart-grid")
-    return html.Div([header, kpi_row(page) if kpis else None, tabs, blurb, grid], className=f"page-{page}")
+    context, search = current_context(), search_of(query)
+    if context is None or search is None:
+        grid = html.Div([chart_card(c) for c in charts], className="chart-grid")
+        return html.Div([header, kpi_row(page) if kpis else None, tabs, blurb, grid], className=f"page-{page}")
+    cards, bodies = page_views(context, page, search, charts=charts)   # not ready in time: its callback fills it
+    grid = html.Div([chart_card(c, bodies[c.name], embed_href(c.name, search)) if c.name in bodies
+                     else chart_card(c) for c in charts], className="chart-grid")
+    return html.Div([header, kpi_row(page, cards.get(page)) if kpis else None, tabs, blurb, grid],
+                    className=f"page-{page}")
+
+
+def search_of(query: dict | None) -> str | None:
+    """The URL query string of a page layout's keyword arguments (None: not rendering a request)."""
+    if query is None:
+        return None
+    text = urlencode({k: v for k, v in query.items() if v not in (None, "")}, doseq=True)
+    return f"?{text}" if text else ""

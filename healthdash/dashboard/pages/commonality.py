@@ -11,5 +11,5 @@ INTRO = ("Common libraries and who uses them, dependency drift against the commu
 ARRIVES_WITH = "the dependency and duplicate-code analysis"
 
 
-def layout(**_query):
-    return area_page("commonality", "Commonality", INTRO, ARRIVES_WITH)
+def layout(**query):
+    return area_page("commonality", "Commonality", INTRO, ARRIVES_WITH, query=query)

@@ -13,8 +13,8 @@ INTRO = ("Conventions every repository should follow (read at each repository's 
 ARRIVES_WITH = "the repository checks and feature matrices"
 
 
-def layout(**_query):
-    page = area_page("consistency", "Consistency", INTRO, ARRIVES_WITH)
+def layout(**query):
+    page = area_page("consistency", "Consistency", INTRO, ARRIVES_WITH, query=query)
     grid = next((i for i, child in enumerate(page.children)
                  if getattr(child, "className", None) == "chart-grid"), None)
     if grid is not None:                       # the picker goes right above the charts

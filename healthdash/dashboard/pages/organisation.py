@@ -27,7 +27,8 @@ def layout(org=None, **_query):
             html.Div(id="organisation-index", className="card")], className="page-organisation")
     page = area_page("organisation", f"Organisation: {org}",
                      "Its contributions by team and kind under the global filters (independents: every "
-                     "person without an organisation), and the people behind them.", "the git collector")
+                     "person without an organisation), and the people behind them.", "the git collector",
+                     query={"org": org, **_query})
     page.children.append(html.Div([html.H3("People", className="card-title"),
                                    html.Div(id="organisation-people")], className="card"))
     return page

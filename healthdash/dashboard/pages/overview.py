@@ -11,6 +11,7 @@ import dash
 from dash import Input, Output, callback, dcc, html, no_update
 
 from healthdash.dashboard import charts as registry
+from healthdash.dashboard.callbacks import current_context, embed_href, page_views
 from healthdash.dashboard.charts.scorecard import scorecard_target
 from healthdash.dashboard.components import chart_card, kpi_row
 
@@ -25,10 +26,10 @@ AREAS = [
 ]
 
 
-def _area(page: str, title: str, blurb: str, search: str) -> html.Div:
+def _area(page: str, title: str, blurb: str, search: str, cards: dict) -> html.Div:
     has_kpis = bool(registry.kpis_for_page(page))
     charts = len(registry.for_page(page))
-    body = kpi_row(page) if has_kpis else html.P(
+    body = kpi_row(page, cards.get(page)) if has_kpis else html.P(
         f"{charts} chart{'s' if charts != 1 else ''} available." if charts else "Not collected yet.",
         className="muted")
     return html.Div([
@@ -42,14 +43,20 @@ def _area(page: str, title: str, blurb: str, search: str) -> html.Div:
 def layout(**query):
     query_string = urlencode(query, doseq=True)  # links keep the global filters
     search = f"?{query_string}" if query_string else ""
+    context = current_context()   # inside a request: the scorecard and every area's KPI cards, concurrently
+    cards, bodies = (page_views(context, "overview", search, kpi_pages=[a[0] for a in AREAS]) if context
+                     else ({}, {}))
+    scorecard = registry.load_all()["scorecard"]
+    card = (chart_card(scorecard, bodies["scorecard"], embed_href("scorecard", search)) if "scorecard" in bodies
+            else chart_card(scorecard))
     return html.Div([
         html.Div([html.H1("Project health overview"),
                   html.P("Each team's health per area for one release cycle, then headline numbers for the "
                          "filters above; open an area for its charts. Every number can be downloaded as CSV "
                          "from its chart.", className="page-intro")],
                  className="page-head"),
-        html.Div([chart_card(registry.load_all()["scorecard"])], className="chart-grid"),
-        html.Div([_area(*area, search) for area in AREAS], className="area-grid"),
+        html.Div([card], className="chart-grid"),
+        html.Div([_area(*area, search, cards) for area in AREAS], className="area-grid"),
     ], className="page-overview")
 
 

@@ -13,5 +13,5 @@ INTRO = ("Test coverage, bug backlog and review health: how well the work is loo
 ARRIVES_WITH = "the coverage, Launchpad and Gerrit collectors"
 
 
-def layout(**_query):
-    return area_page("quality", "Quality", INTRO, ARRIVES_WITH)
+def layout(**query):
+    return area_page("quality", "Quality", INTRO, ARRIVES_WITH, query=query)

@@ -12,5 +12,5 @@ INTRO = ("Security bugs, advisories, review coverage of landed commits and repos
 ARRIVES_WITH = "the security bugs and advisories collectors"
 
 
-def layout(**_query):
-    return area_page("security", "Security", INTRO, ARRIVES_WITH)
+def layout(**query):
+    return area_page("security", "Security", INTRO, ARRIVES_WITH, query=query)

@@ -35,7 +35,7 @@ def definitions() -> html.Div:
     ], className="card span-12 strategic-definitions", id="strategic-definitions")
 
 
-def layout(**_query):
-    page = area_page("strategic", "Strategic contributions", INTRO, ARRIVES_WITH)
+def layout(**query):
+    page = area_page("strategic", "Strategic contributions", INTRO, ARRIVES_WITH, query=query)
     page.children.append(definitions())
     return page

@@ -29,7 +29,7 @@ WITH cfg AS (
     FROM attribution_settings
 ),
 base AS (
-    SELECT team, kind, person_id, org_unit, CAST(ts AS DATE) AS day
+    SELECT team, kind, person_id, org_unit, day
     FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
                           NULL::DATE, NULL::DATE, NULL::VARCHAR[], NULL::VARCHAR[], $f_bots::BOOLEAN)
     WHERE kind IN ('commit', 'review', 'core_review')

@@ -5,7 +5,7 @@
 -- months starting six months after the first month ([m+6, m+9)).
 -- retention is NULL while that window has not fully passed in the data.
 WITH c AS (
-    SELECT person_id, CAST(date_trunc('month', ts) AS DATE) AS month
+    SELECT person_id, month
     FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
                           NULL::DATE, NULL::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
                           $f_bots::BOOLEAN)

@@ -5,7 +5,7 @@
 -- (0 when absent) so stacked charts do not interpolate across gaps.
 -- share = the series' part of that month's contributions (NULL in an empty month).
 WITH c AS (
-    SELECT CAST(date_trunc('month', ts) AS DATE) AS month, org, is_independent
+    SELECT month, org, is_independent
     FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
                           $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
                           $f_bots::BOOLEAN)

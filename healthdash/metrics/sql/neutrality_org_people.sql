@@ -4,8 +4,8 @@
 SELECT c.person_id, coalesce(any_value(p.display_name), c.person_id) AS person,
        CAST(count(*) AS BIGINT)                     AS contributions,
        string_agg(DISTINCT c.team, ', ' ORDER BY c.team) AS teams,
-       CAST(min(c.ts) AS DATE)                      AS first_day,
-       CAST(max(c.ts) AS DATE)                      AS last_day
+       min(c.day)                                   AS first_day,
+       max(c.day)                                   AS last_day
 FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
                       $f_start::DATE, $f_end::DATE, NULL::VARCHAR[], $f_kinds::VARCHAR[],
                       $f_bots::BOOLEAN) c

@@ -4,8 +4,8 @@
 -- with the first and last day each attribution applied.
 SELECT org, org_rule, org_origin, kind,
        CAST(count(*) AS BIGINT)   AS contributions,
-       CAST(min(ts) AS DATE)      AS first_day,
-       CAST(max(ts) AS DATE)      AS last_day,
+       min(day)                   AS first_day,
+       max(day)                   AS last_day,
        string_agg(DISTINCT team, ', ' ORDER BY team) AS teams
 FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
                       $f_start::DATE, $f_end::DATE, NULL::VARCHAR[], $f_kinds::VARCHAR[], TRUE)

@@ -4,7 +4,7 @@
 -- organisation to depend on, so they are not ranked but count in the total),
 -- with the same organisation's share in the previous cycle.
 WITH c AS (
-    SELECT team, org, is_independent, CAST(ts AS DATE) AS day
+    SELECT team, org, is_independent, day
     FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
                           $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
                           $f_bots::BOOLEAN)

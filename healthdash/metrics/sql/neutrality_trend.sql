@@ -2,7 +2,7 @@
 -- effective number of organisations, top-1 share and independents' share.
 -- Independents count one organisation per person (org_unit).
 WITH c AS (
-    SELECT CAST(date_trunc('month', ts) AS DATE) AS month, org_unit, is_independent
+    SELECT month, org_unit, is_independent
     FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
                           $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
                           $f_bots::BOOLEAN)

@@ -4,7 +4,7 @@
 -- organisation).  Every (month, org) pair between the first and last month is
 -- present (0 when none) so stacked areas do not interpolate over gaps.
 WITH c AS (
-    SELECT org, CAST(date_trunc('month', ts) AS DATE) AS month
+    SELECT org, month
     FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
                           $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
                           $f_bots::BOOLEAN)

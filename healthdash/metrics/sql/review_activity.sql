@@ -1,7 +1,7 @@
 -- Monthly review activity: reviews of others' changes, core approvals (+2 /
 -- APPROVED), distinct reviewers and active core reviewers (people who gave a
 -- core approval that month), and reviewer load = reviews per active core.
-SELECT CAST(date_trunc('month', ts) AS DATE)                          AS month,
+SELECT month,
        CAST(count(*) AS BIGINT)                                        AS reviews,
        CAST(count(*) FILTER (WHERE kind = 'core_review') AS BIGINT)    AS core_approvals,
        CAST(count(DISTINCT person_id) AS BIGINT)                       AS reviewers,
