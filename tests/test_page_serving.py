@@ -22,6 +22,7 @@ from dash import dcc
 from healthdash.dashboard import callbacks as cb
 from healthdash.dashboard import charts as registry
 from healthdash.dashboard.app import create_app
+from healthdash.dashboard.layout import charts_in_view
 from healthdash.warehouse import writer
 from conftest import PARTICIPATION_FIXTURE, build_warehouse
 
@@ -49,7 +50,7 @@ def test_area_page_is_rendered_inside_the_request(app, monkeypatch):
     monkeypatch.setattr(cb, "PAGE_BUDGET_S", None)          # wait for every section (no timing here)
     with app.server.test_request_context("/participation?team=compute"):
         layout = participation.layout(team="compute")
-    names = [chart.name for chart in registry.for_page("participation")]
+    names = [chart.name for chart in charts_in_view("participation")]    # the open tab's charts
     # every chart body arrives rendered (no placeholder a callback would fill) ...
     assert sorted(i["name"] for i in _ids(layout, "chart-view")) == sorted(names)
     assert _ids(layout, "chart-body") == [] and _ids(layout, "kpi-row") == []
@@ -71,7 +72,7 @@ def test_sections_not_ready_in_time_are_placeholders_filled_by_the_same_computat
         layout = participation.layout(bots="1")
     pending = [i["name"] for i in _ids(layout, "chart-body")]
     rendered = [i["name"] for i in _ids(layout, "chart-view")]
-    assert sorted(pending + rendered) == sorted(c.name for c in registry.for_page("participation"))
+    assert sorted(pending + rendered) == sorted(c.name for c in charts_in_view("participation"))
     assert pending                                            # a cold page cannot be done in 0 s
     context = app.server.config["HEALTHDASH_CONTEXT"]
     first = cb.chart_view(context, pending[0], "?bots=1")      # the callback waits for the running render
@@ -87,7 +88,7 @@ def test_outside_a_request_the_page_has_placeholders(app):
     from healthdash.dashboard.layout import area_page
 
     layout = area_page("participation", "Participation", "intro", "the git collector")
-    assert len(_ids(layout, "chart-body")) == len(registry.for_page("participation"))
+    assert len(_ids(layout, "chart-body")) == len(registry.for_page("participation"))   # no tabs given
     assert _ids(layout, "chart-view") == []
 
 
