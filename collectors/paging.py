@@ -18,21 +18,41 @@ items silently, so:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from collectors.base import CollectorError, expect_objects
 
-if TYPE_CHECKING:  # pragma: no cover
-    from collectors.http import HttpClient, Reply
 
 
-def _repeated(client: "HttpClient", url: str) -> CollectorError:
+class PageReply(Protocol):
+    """What the walkers read of a response (:class:`collectors.http.Reply` is one)."""
+
+    url: str
+    data: Any
+
+    def link(self, rel: str = "next") -> str | None: ...
+
+
+class PagingClient(Protocol):
+    """What the walkers need of a client (:class:`collectors.http.HttpClient` is one); declared
+    here so this module does not import the client that imports it."""
+
+    def get(self, path_or_url: str, params: Any = None) -> PageReply: ...
+
+    def get_json(self, path_or_url: str, params: Any = None) -> Any: ...
+
+    def safe_url(self, url: str) -> str: ...
+
+    def url(self, path_or_url: str) -> str: ...
+
+
+def _repeated(client: PagingClient, url: str) -> CollectorError:
     return CollectorError(f"{client.safe_url(url)}: the page repeats the previous one; stopped so that no "
                           "page is skipped silently (run the collection again)")
 
 
-def gerrit_pages(client: "HttpClient", path: str, params: Mapping[str, Any] | list[tuple[str, Any]],
+def gerrit_pages(client: PagingClient, path: str, params: Mapping[str, Any] | list[tuple[str, Any]],
                  *, page_size: int, overlap: int) -> Iterator[list[dict]]:
     """Gerrit pages: ``_more_changes`` on the last item, next page by ``S=`` offset."""
     base = list(params.items()) if isinstance(params, Mapping) else list(params)
@@ -62,7 +82,7 @@ def _next_page_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
 
 
-def link_pages(client: "HttpClient", path: str, params: Mapping[str, Any] | None = None) -> Iterator["Reply"]:
+def link_pages(client: PagingClient, path: str, params: Mapping[str, Any] | None = None) -> Iterator[PageReply]:
     """GitHub pages: ``Link: <...>; rel="next"``; a full page (``per_page`` items) without it is probed."""
     per_page = int((params or {}).get("per_page") or 0)
     reply = client.get(path, params)
@@ -91,7 +111,7 @@ def _with_start(url: str, start: int) -> str:
                        parts.fragment))
 
 
-def launchpad_pages(client: "HttpClient", path: str, params: Mapping[str, Any] | None = None) -> Iterator[list[dict]]:
+def launchpad_pages(client: PagingClient, path: str, params: Mapping[str, Any] | None = None) -> Iterator[list[dict]]:
     """Launchpad pages: ``next_collection_link``, checked against ``total_size``."""
     reply = client.get(path, params)
     where = client.safe_url(client.url(path))

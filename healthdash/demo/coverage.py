@@ -28,7 +28,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from email.utils import format_datetime
 from typing import Mapping
 
-from healthdash.demo.build import DemoContext
+from healthdash.demo.context import DemoContext
 from healthdash.demo.community import END_DATE, Repo
 from healthdash.demo.model import END_AT
 from healthdash.demo.content import code_paths
