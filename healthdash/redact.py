@@ -81,6 +81,14 @@ def redact(text: object, secrets: Iterable[str] = ()) -> str:
     return _TOKEN_SHAPES.sub(MASK, out)
 
 
+def sql_redactions() -> list[tuple[str, str]]:
+    """:func:`redact`'s URL, parameter, header and token rules as (RE2 pattern, replacement) pairs,
+    for SQL engines (DuckDB ``regexp_replace(x, pattern, replacement, 'g')``) that mask a whole
+    column without a Python call per row.  Known secret values are masked when stored, not here."""
+    return [(_USERINFO.pattern, "\\1" + MASK + "@"), (_PARAMS.pattern, "\\1" + MASK),
+            (_AUTH_HEADER.pattern, "\\1" + MASK), (_TOKEN_SHAPES.pattern, MASK)]
+
+
 class RedactingFilter(logging.Filter):
     """A logging filter that redacts each record's formatted message (and drops its args)."""
 
