@@ -305,9 +305,11 @@ def init(
 
 def _register_subcommands() -> None:
     from healthdash.identity.cli import import_affiliations, people_app
+    from healthdash.parquet_cli import register as register_parquet
 
     app.add_typer(people_app, name="people")
     app.command("import-affiliations")(import_affiliations)
+    register_parquet(app)   # export-warehouse / import-warehouse
 
 
 _register_subcommands()

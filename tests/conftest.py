@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -47,6 +48,19 @@ def openstack_clones(tmp_path_factory) -> dict[str, Path]:
         subprocess.run(["git", "clone", "--quiet", str(bundle), str(target)], check=True, capture_output=True)
         clones[bundle.stem] = target
     return clones
+
+
+def init_openstack_settings(config: Path, clones: dict[str, Path]) -> Path:
+    """``healthdash init`` over the real governance, series and Stackalytics files for the local ``clones``."""
+    openstack = SHARED_DATA / "openstack"
+    template = str(next(iter(clones.values())).parent) + "/{name}"
+    init = subprocess.run([sys.executable, "-m", "healthdash.cli", "init", str(openstack / "projects.yaml"),
+                           "--series", str(openstack / "series_status.yaml"),
+                           "--affiliations", str(openstack / "stackalytics-default_data.json"),
+                           "--repos", template, "--only-existing", "-o", str(config)],
+                          capture_output=True, text=True)
+    assert init.returncode == 0, init.stderr
+    return config
 
 
 def build_warehouse(path: Path, tables: dict[str, pl.DataFrame]) -> Path:

@@ -31,7 +31,7 @@ import pytest
 
 from healthdash.identity.bots import DEFAULT_BOT_PATTERNS, matching_pattern
 from healthdash.warehouse.identity_load import PUBLIC_MAIL_DOMAINS
-from conftest import SHARED_DATA, needs_shared
+from conftest import SHARED_DATA, init_openstack_settings, needs_shared
 
 pytestmark = needs_shared
 OPENSTACK = SHARED_DATA / "openstack"
@@ -134,14 +134,7 @@ def _utc_day(stamp: str) -> date:
 @pytest.fixture(scope="module")
 def community(openstack_clones, tmp_path_factory):
     root = tmp_path_factory.mktemp("real")
-    config = root / "healthdash.toml"
-    template = str(next(iter(openstack_clones.values())).parent) + "/{name}"
-    init = subprocess.run([sys.executable, "-m", "healthdash.cli", "init", str(OPENSTACK / "projects.yaml"),
-                           "--series", str(OPENSTACK / "series_status.yaml"),
-                           "--affiliations", str(OPENSTACK / "stackalytics-default_data.json"),
-                           "--repos", template, "--only-existing", "-o", str(config)],
-                          capture_output=True, text=True)
-    assert init.returncode == 0, init.stderr
+    config = init_openstack_settings(root / "healthdash.toml", openstack_clones)
     collect = subprocess.run([sys.executable, "-m", "healthdash.cli", "collect", "--config", str(config)],
                              capture_output=True, text=True)
     assert collect.returncode == 0, collect.stderr

@@ -241,7 +241,11 @@ def _rows(con, sql: str) -> list[tuple[Any, ...]]:
 def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
     identities = [Identity(*row) for row in _rows(
         con, "SELECT identity_id, source, name, email, username, account_id FROM identities ORDER BY identity_id")]
-    links = [LinkRow(*row) for row in _rows(con, "SELECT origin, a, b, name, detail FROM identity_links")]
+    # In a fixed order (files by configured rank, then .mailmap files), not the table's physical order,
+    # so the evidence a merge cites does not change when a re-collection or an import rewrites rows.
+    links = [LinkRow(*row) for row in _rows(
+        con, "SELECT l.origin, l.a, l.b, l.name, l.detail FROM identity_links l "
+             "LEFT JOIN affiliation_files f USING (origin) ORDER BY f.rank NULLS LAST, l.origin, l.a, l.b, l.name")]
     people = build_people(
         identities, links,
         splits=[r[0] for r in _rows(con, "SELECT key FROM identity_splits")],
