@@ -1,0 +1,64 @@
+"""Rollup-backed metrics equal the same metrics computed from the contributions themselves.
+
+The community of tests/neutrality_community.py plus two affiliation changes written
+after collection (so the end-of-write rebuild must refresh the rollups):
+  a1 (Acme by domain) moves to Globex from 2024-07-01 (override): change on 07-15, after 02-10;
+  zuul (a bot, ci.example unmapped) moves to Acme from 2024-02-01: change on 02-06, after 01-06,
+  seen only with bots included.
+Each filter set below runs both ways; the hand-counted rows pin what the rollups must give.
+"""
+
+from datetime import date
+
+import pytest
+
+from healthdash.identity import overrides
+from healthdash.metrics import neutrality, parse_filters
+from healthdash.metrics.cycles import resolve_cycle
+from healthdash.warehouse import reader, writer
+from healthdash.warehouse.identity_load import rebuild_people, store_imported
+from neutrality_community import build
+
+FILTER_SETS = [
+    "", "bots=1", "team=compute", "team=storage", "project=nova", "repo=nova", "repo=swift", "org=Acme",
+    "org=Globex", "org=Acme&bots=1", "kind=commit", "kind=commit&bots=1", "kind=review",
+    "start=2024-02-11",                    # a1's previous contribution (02-10) falls outside: no change
+    "start=2024-02-10",                    # ... and inside
+    "end=2024-07-14", "end=2024-07-15",    # the day of a1's change, inclusive
+    "start=2024-01-21&end=2024-07-20", "start=2024-01-07&bots=1", "start=2024-01-06&end=2024-02-06&bots=1",
+    "cycle=2024.1", "cycle=2024.2", "cycle=2024.1&bots=1", "team=compute&start=2024-02-10&bots=1",
+]
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    path = build(tmp_path_factory.mktemp("rollups") / "w.duckdb")
+    with writer(path) as write:
+        store_imported(write, overrides.parse("affiliation a1@acme.com Globex from 2024-07-01\n"
+                                              "affiliation zuul@ci.example Acme from 2024-02-01", "overrides"),
+                       rank=0)
+        rebuild_people(write)
+    with reader(path) as connection:
+        yield connection
+
+
+def changes(con, query: str, rollups: bool):
+    frame = neutrality.affiliation_changes(con, resolve_cycle(con, parse_filters(query)), rollups=rollups)
+    return frame.select("person", "changed_on", "from_org", "to_org", "last_day_before", "rule").rows()
+
+
+@pytest.mark.parametrize("query", FILTER_SETS)
+def test_affiliation_changes_from_change_points_equal_the_lag_over_contributions(con, query):
+    assert changes(con, query, rollups=True) == changes(con, query, rollups=False)
+
+
+def test_change_points_give_the_hand_counted_changes(con):
+    a1 = ("a1", date(2024, 7, 15), "Acme", "Globex", date(2024, 2, 10), "override")
+    zuul = ("zuul", date(2024, 2, 6), "ci.example (unmapped)", "Acme", date(2024, 1, 6), "override")
+    assert changes(con, "", rollups=True) == [a1]
+    assert changes(con, "bots=1", rollups=True) == [a1, zuul]
+    assert changes(con, "start=2024-02-11", rollups=True) == []
+    assert changes(con, "start=2024-02-10&end=2024-07-15", rollups=True) == [a1]
+    assert changes(con, "end=2024-07-14&bots=1", rollups=True) == [zuul]
+    assert changes(con, "org=Globex", rollups=True) == [a1]
+    assert con.execute("SELECT count(*) FROM affiliation_change_points").fetchone()[0] == 3  # a1 twice, zuul
