@@ -42,7 +42,8 @@ PARTITION_DATES: dict[str, str] = {
 #: Rebuilt from the source tables (identity layer and ``derived/*.sql``): exported so other
 #: engines can read them, never imported (``import-warehouse`` rebuilds them instead).
 DERIVED_TABLES = frozenset({"people", "identity_person", "affiliations",
-                            "contribution_facts", "change_owner_orgs", "duplicate_blocks"})
+                            "contribution_facts", "change_owner_orgs", "duplicate_blocks",
+                            "review_coverage_commits", "affiliation_change_points"})
 
 #: Never written: raw API pages (may hold anything a server answered) and migration bookkeeping.
 NEVER_EXPORTED = frozenset({"raw_items", "schema_migrations"})
