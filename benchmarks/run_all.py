@@ -9,13 +9,15 @@
    page's render, one client);
 4. the derived tables' rebuild at the end of a collection against a plain copy of the file;
 5. git collection against raw ``git log --numstat`` and PyDriller (when installed), the
-   no-op re-collect per repository and peak RSS (``bench_git.py``).
+   no-op re-collect per repository and peak RSS (``bench_git.py``);
+6. ``export-warehouse --parquet``: export time against DuckDB's own ``EXPORT DATABASE``, size
+   against the DuckDB file, reading commits back against the table (``bench_parquet.py``).
 
 Not part of the test run (no timing asserts there); the machine's load is printed first
 because every figure depends on it.  Usage:
 
     .venv/bin/python benchmarks/run_all.py [--warehouse /tmp/healthdash-bench.duckdb] [--scale 1.0]
-        [--runs 3] [--clients 20] [--seconds 20] [--git-commits 12000] [--skip pages,git]
+        [--runs 3] [--clients 20] [--seconds 20] [--git-commits 12000] [--skip pages,git,parquet]
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ sys.path.insert(0, str(HERE))
 
 import bench_charts  # noqa: E402
 import bench_git  # noqa: E402
+import bench_parquet  # noqa: E402
 import generate_warehouse  # noqa: E402
 from bench_warehouse import derived_ms  # noqa: E402
 
@@ -70,7 +73,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--git-commits", type=int, default=12_000)
-    parser.add_argument("--skip", default="", help="comma-separated: charts, pages, derived, git")
+    parser.add_argument("--skip", default="", help="comma-separated: charts, pages, derived, git, parquet")
     args = parser.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
     section("warehouse")
@@ -93,6 +96,10 @@ def main(argv: list[str] | None = None) -> None:
     if "git" not in skip:
         section("git collection")
         bench_git.main(["--commits", str(args.git_commits), "--repeat", str(args.runs)])
+    if "parquet" not in skip:
+        section("export-warehouse --parquet")
+        with tempfile.TemporaryDirectory() as tmp:
+            bench_parquet.run(args.warehouse, Path(tmp) / "export", args.runs)
 
 
 if __name__ == "__main__":

@@ -347,3 +347,13 @@ def test_a_source_in_two_shards_is_refused(real_shards, tmp_path):
     with pytest.raises(HealthdashError, match=f"source '{real_shards['sources'][0]}' is in two shards, x "):
         import_warehouse(target, [tmp_path / "x", tmp_path / "y"])
     assert not target.exists()
+
+
+def test_the_parquet_benchmark_runs_at_a_tiny_scale(demo_like, tmp_path, capsys):
+    """benchmarks/bench_parquet.py (not part of the test run at full scale) must not rot."""
+    spec = importlib.util.spec_from_file_location("bench_parquet", BENCHMARKS / "bench_parquet.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.run(demo_like[0], tmp_path / "bench", runs=1)
+    printed = capsys.readouterr().out
+    assert printed.count("ratio") == 4 and "1,053 commits" in printed

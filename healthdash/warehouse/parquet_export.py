@@ -113,6 +113,7 @@ def _swap_in(partial: Path, out_dir: Path) -> None:
 
 
 def _write_tables(con, folder: Path, shard: str, include_private: bool, on_start, on_table) -> dict:
+    con.execute("SET enable_progress_bar = false")   # the CLI draws its own bar per table
     tables = exported_tables(con)
     if on_start:
         on_start(tables)
