@@ -4,10 +4,13 @@ First step of the flow for code activity (sources -> collectors -> warehouse).
 For one :class:`~collectors.base.SourceSpec` it finds the repository (a local
 path, or a clone URL mirrored with ``git clone --bare`` / ``git fetch`` into
 ``options["clone_dir"]``), picks the branch (``options["branch"]`` or the
-default branch) and runs ONE streaming ``git log -z --numstat`` process whose
+default branch) and runs one streaming ``git log -z --numstat`` process whose
 output is parsed as it arrives (:mod:`collectors.gitlog`) and flushed as a
 :class:`~collectors.base.Batch` every ``options["batch_commits"]`` commits, so
-memory does not grow with history length.
+memory does not grow with history length.  A history of at least
+``options["split_min_commits"]`` commits is read instead by one worker process
+per core, each on a contiguous slice (:mod:`collectors.gitsplit`), while this
+process reads the head's content.
 
 After the commits, the head's content is read (:mod:`collectors.repo_content`:
 dependency manifests, conventions, code windows) into the last batch, the
@@ -39,11 +42,14 @@ from typing import Iterator
 
 from collectors.base import Batch, CollectorError, SourceSpec, identity_id, utc_now
 from collectors.gitlog import FORMAT, LogParser
+from collectors.gitsplit import read_split, rev_list
 from collectors.repo_content import TABLES as CONTENT_TABLES
 from collectors.repo_content import read_content
 
 #: Commits per batch (one warehouse transaction each).
 BATCH_COMMITS = 20_000
+#: Histories at least this long are read by one worker process per core (:mod:`collectors.gitsplit`).
+SPLIT_MIN_COMMITS = 5_000
 _CHUNK = 1 << 20
 _QUEUE_CHUNKS = 256          # at most ~16 MiB of git output waiting to be parsed
 
@@ -71,20 +77,27 @@ def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batc
         revs, replace = [f"{since}..{head}"], {}
     else:
         revs, replace = [head], {"commits": {"repo": repo}, "commit_files": {"repo": repo}}
-    size = int(spec.options.get("batch_commits") or BATCH_COMMITS)
     fetched_at = utc_now()
-    parser = LogParser(lambda name, email: identity_id("git", email=email, name=name))
-    with contextlib.closing(stream_log(path, revs)) as chunks:   # stops git if we are abandoned
-        for text in chunks:
-            for commits in parser.feed(text, size):
-                yield Batch(parser.take_frames(repo, spec.source_id, fetched_at), replace=replace)
+    with contextlib.closing(_history(spec, path, repo, revs, fetched_at)) as history:
+        content = early = None
+        if isinstance(history, read_split):   # the head's content is read while the workers read the history
+            try:
+                content = read_content(path, repo, head, since, dict(spec.options))
+            except Exception as err:         # noqa: BLE001 - raised after the history: git log's error comes first
+                early = err
+        last = None
+        for frames, commits in history:
+            if last is not None:        # not the last batch: no cursor yet
+                yield Batch(last[0], replace=replace)
                 replace = {}
                 if progress is not None:
-                    progress(advance=commits)
-    parser.close()
-    commits = parser.commits
-    frames = parser.take_frames(repo, spec.source_id, fetched_at)
-    content = read_content(path, repo, head, since, dict(spec.options))   # None: same tree as last time
+                    progress(advance=last[1])
+            last = frames, commits
+    if early is not None:
+        raise early
+    if not isinstance(history, read_split):
+        content = read_content(path, repo, head, since, dict(spec.options))   # None: same tree as last time
+    frames, commits = last
     if content is not None:
         frames.update(content.frames)
         replace = {**replace, **{table: {"repo": repo} for table in CONTENT_TABLES}}
@@ -95,6 +108,40 @@ def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batc
         # not an error of the source (git sources load all or nothing): the problem is kept in
         # repo_checks (manifests_readable, detail = the one-line message) and said here
         progress(message=content.problems[0])
+
+
+def workers_of(spec: SourceSpec) -> int:
+    """Worker processes for one history: ``options["workers"]``, default every core."""
+    return max(1, int(spec.options.get("workers") or os.cpu_count() or 1))
+
+
+def _history(spec: SourceSpec, path: Path, repo: str, revs: list[str], fetched_at):
+    """(frames, commits) per batch of ``git log revs``; the last one may be empty.
+
+    A history of at least ``options["split_min_commits"]`` commits is read in
+    contiguous slices by :class:`collectors.gitsplit.read_split` (one process per
+    core, started now); a smaller one by one streaming ``git log`` here, when
+    iterated (no process start-up).
+    """
+    size = int(spec.options.get("batch_commits") or BATCH_COMMITS)
+    workers = workers_of(spec)
+    if workers > 1:
+        shas = rev_list(path, revs)
+        if len(shas) >= int(spec.options.get("split_min_commits") or SPLIT_MIN_COMMITS):
+            return read_split(path, repo, spec.source_id, shas, workers, size, fetched_at)
+    return _single_process(spec, path, repo, revs, fetched_at, size)
+
+
+def _single_process(spec: SourceSpec, path: Path, repo: str, revs: list[str], fetched_at,
+                    size: int) -> Iterator[tuple[dict, int]]:
+    parser = LogParser(lambda name, email: identity_id("git", email=email, name=name))
+    with contextlib.closing(stream_log(path, revs)) as chunks:   # stops git if we are abandoned
+        for text in chunks:
+            for commits in parser.feed(text, size):
+                yield parser.take_frames(repo, spec.source_id, fetched_at), commits
+    parser.close()
+    commits = parser.commits          # take_frames starts the count afresh
+    yield parser.take_frames(repo, spec.source_id, fetched_at), commits
 
 
 # -- where the repository is ----------------------------------------------------
@@ -219,7 +266,7 @@ def _last_line(stderr: bytes) -> str:
     return lines[-1].strip() if lines else "no error output"
 
 
-def stream_log(path: Path, revs: list[str]) -> Iterator[str]:
+def stream_log(path: Path, revs: list[str], stdin=None) -> Iterator[str]:
     """Decoded text chunks of ``git log`` as git writes them.
 
     A reader thread drains git's pipe into a bounded queue, so git keeps
@@ -227,7 +274,7 @@ def stream_log(path: Path, revs: list[str]) -> Iterator[str]:
     """
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(["git", "-C", str(path), *LOG_ARGS, *revs, "--"],
-                                stdout=subprocess.PIPE, stderr=errors, env=git_env())
+                                stdin=stdin, stdout=subprocess.PIPE, stderr=errors, env=git_env())
         chunks: queue.Queue = queue.Queue(maxsize=_QUEUE_CHUNKS)
         stop = threading.Event()
         reader = threading.Thread(target=_drain, args=(proc.stdout.fileno(), chunks, stop), daemon=True)

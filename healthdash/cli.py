@@ -41,6 +41,8 @@ def collect(
     since: Optional[str] = typer.Option(None, help="Start from this cursor instead of the stored one "
                                                    "(a date for HTTP sources, a commit for git)."),
     full: bool = typer.Option(False, "--full", help="Ignore stored cursors and collect everything again."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Processes reading one large git "
+                                          "history (default: [collect] workers, else every core)."),
 ) -> None:
     """Collect sources into the warehouse (incremental: only what changed since the last run)."""
     from healthdash.collect import collect as run_collect, configured_sources, git_source, raise_for_failures, select_sources
@@ -59,7 +61,7 @@ def collect(
         raise HealthdashError(f"no sources configured in {settings.path or 'the default settings'}; "
                               "name a git repository path, e.g. `healthdash collect .`", title="nothing to collect")
     with RichReporter(console) as reporter:
-        results = run_collect(settings, specs, full=full, since=since, reporter=reporter)
+        results = run_collect(settings, specs, full=full, since=since, reporter=reporter, workers=workers)
     from healthdash.redact import redact
 
     for line in failure_lines(results):

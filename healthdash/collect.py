@@ -17,7 +17,7 @@ them incomplete and every dashboard page says so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -143,9 +143,22 @@ def sync_reference_tables(con, settings: Settings) -> None:
     commonality.sync_common_libraries(con, settings)  # [commonality] common_libraries -> common_libraries
 
 
+def with_workers(settings: Settings, specs: list[SourceSpec], workers: int | None = None) -> list[SourceSpec]:
+    """Git sources with ``[collect] workers`` / ``split_min_commits`` (``workers`` overrides the file)."""
+    options = {k: v for k, v in settings.section("collect").items() if k in ("workers", "split_min_commits")}
+    if workers is not None:
+        options["workers"] = workers
+    for key, value in options.items():
+        if value < 1:
+            raise HealthdashError(f"[collect] {key} must be at least 1, not {value}", title="bad setting")
+    return [replace(s, options={**s.options, **options}) if s.kind == "git" and options else s for s in specs]
+
+
 def collect(settings: Settings, specs: list[SourceSpec], *, full: bool = False,
-            since: str | None = None, reporter: Reporter | None = None) -> list[SourceResult]:
+            since: str | None = None, reporter: Reporter | None = None,
+            workers: int | None = None) -> list[SourceResult]:
     """Collect ``specs`` into the settings' warehouse; return one result per source."""
+    specs = with_workers(settings, specs, workers)
     reporter = reporter or Reporter()
     reporter.begin(list(specs))
     results = []

@@ -78,6 +78,7 @@ SCHEMA: dict[str, Any] = {
                    "single_vendor_min": float, "active_core_min_reviews": int,
                    "active_core_min_commit_share": float},
     "affiliations": {"files": list, "overrides": str},
+    "collect": {"workers": int, "split_min_commits": int},   # processes per git history (collectors.gitsplit)
     "security": {"count_private_in_aggregates": bool, "advisories": str, "frame_ancestors": list},
     "thresholds": {"*": float},
     "scorecard": {key: float for key in SCORECARD_DEFAULTS},

@@ -1,0 +1,236 @@
+"""One large git history read on every core: contiguous slices, one worker process each.
+
+``git log --numstat`` spends nearly all of its time diffing (DESIGN.md section 7),
+one commit after another on one core.  Here the commits to read are listed once
+(``git rev-list``, cheap), cut into ``workers`` contiguous slices, and each slice
+goes to a worker *process* (``python -m collectors.gitsplit``) that runs
+``git log --no-walk=unsorted --stdin`` with the collector's exact arguments on
+that slice AND parses it (processes, not threads: the parser is Python).  A
+worker sends its tables back as Arrow IPC, never as pickled rows; the caller
+yields them in slice order, so the rows are the rows of one ``git log`` run.
+
+Worker protocol: stdin is one JSON line (repo, source id, fetch time, batch
+size) followed by the shas; stdout is a sequence of messages, each
+``kind (1 byte) + length (8 bytes) + payload``: ``T`` a table (name, NUL, IPC
+bytes), ``B`` end of a batch (its commit count), ``E`` a one-line error.
+
+No worker outlives its caller: each runs in its own process group, killed
+with its ``git`` when the caller stops (error, Ctrl-C, SIGTERM), and asks the
+kernel for SIGTERM when its parent dies (SIGKILL), on which it kills its group.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import io
+import json
+import os
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+import polars as pl
+
+from collectors.base import CollectorError, identity_id
+from collectors.gitlog import LogParser
+
+_HEAD = struct.Struct("<cQ")
+_PR_SET_PDEATHSIG = 1
+
+
+def rev_list(path: Path, revs: list[str]) -> list[str]:
+    """Shas ``git log revs`` would show, in the order it would show them."""
+    from collectors.git import _last_line, git_env   # noqa: PLC0415 - git imports this module
+    done = subprocess.run(["git", "-C", str(path), "rev-list", *revs, "--"], capture_output=True, env=git_env())
+    if done.returncode != 0:
+        raise CollectorError(f"git rev-list failed for {path}: {_last_line(done.stderr)}")
+    return done.stdout.decode("ascii").split()
+
+
+def slices(shas: list[str], count: int) -> list[list[str]]:
+    """``shas`` cut into ``count`` contiguous, nearly equal slices (none empty)."""
+    count = max(1, min(count, len(shas)))
+    size, extra = divmod(len(shas), count)
+    out, start = [], 0
+    for index in range(count):
+        end = start + size + (1 if index < extra else 0)
+        out.append(shas[start:end])
+        start = end
+    return out
+
+
+class read_split:   # noqa: N801 - used like a function returning an iterator
+    """(frames, commits) per batch of ``shas`` read by ``workers`` processes, in ``shas`` order.
+
+    The workers start at once (the caller may do other work meanwhile, e.g.
+    read the head's content); :meth:`close` stops any still running.
+    Identities are reported once, where they first appear in the whole
+    history, as one parser would.
+    """
+
+    def __init__(self, path: Path, repo: str, source_id: str, shas: list[str], workers: int,
+                 batch_commits: int, fetched_at: datetime) -> None:
+        job = {"path": str(path), "repo": repo, "source_id": source_id, "fetched_at": fetched_at.isoformat(),
+               "batch_commits": batch_commits, "parent": os.getpid()}
+        self.running: list[_Worker] = []
+        try:
+            for part in slices(shas, workers):
+                self.running.append(_Worker(job, part))
+        except BaseException:
+            self.close()
+            raise
+
+    def __iter__(self) -> Iterator[tuple[dict[str, pl.DataFrame], int]]:
+        seen: set[tuple] = set()
+        try:
+            for worker in self.running:
+                for frames, commits in worker.batches():
+                    frames["identities"] = _first_seen(frames["identities"], seen)
+                    yield frames, commits
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        for worker in self.running:
+            worker.stop()
+
+
+def _first_seen(identities: pl.DataFrame, seen: set[tuple]) -> pl.DataFrame:
+    keep = []
+    for key in identities.select("identity_id", "name", "email").iter_rows():
+        keep.append(key not in seen)
+        seen.add(key)
+    return identities.filter(pl.Series(keep, dtype=pl.Boolean))
+
+
+class _Worker:
+    """One slice: a ``python -m collectors.gitsplit`` process and a thread draining its output."""
+
+    def __init__(self, job: dict, shas: list[str]) -> None:
+        self.messages: list[tuple[bytes, bytes]] = []
+        self.ready = threading.Condition()
+        self.finished = False
+        self.errors = tempfile.TemporaryFile()
+        with tempfile.TemporaryFile() as stdin:
+            stdin.write((json.dumps(job) + "\n" + "\n".join(shas) + "\n").encode())
+            stdin.seek(0)
+            self.proc = subprocess.Popen([sys.executable, "-m", "collectors.gitsplit"], stdin=stdin,
+                                         stdout=subprocess.PIPE, stderr=self.errors, process_group=0)
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+        self.reader.start()
+
+    def _drain(self) -> None:
+        stream = self.proc.stdout
+        try:
+            while message := _read_message(stream):
+                with self.ready:
+                    self.messages.append(message)
+                    self.ready.notify()
+        finally:
+            with self.ready:
+                self.finished = True
+                self.ready.notify()
+
+    def _next(self) -> tuple[bytes, bytes] | None:
+        with self.ready:
+            self.ready.wait_for(lambda: self.messages or self.finished)
+            return self.messages.pop(0) if self.messages else None
+
+    def batches(self) -> Iterator[tuple[dict[str, pl.DataFrame], int]]:
+        frames: dict[str, pl.DataFrame] = {}
+        while (message := self._next()) is not None:
+            kind, payload = message
+            if kind == b"T":
+                name, _, data = payload.partition(b"\0")
+                frames[name.decode()] = pl.read_ipc(io.BytesIO(data))
+            elif kind == b"B":
+                yield frames, int(payload)
+                frames = {}
+            elif kind == b"E":
+                raise CollectorError(payload.decode("utf-8", errors="replace"))
+        if self.proc.wait() != 0:
+            self.errors.seek(0)
+            error = self.errors.read().decode("utf-8", errors="replace").strip().splitlines()
+            raise CollectorError(f"git worker for {self.proc.args} stopped ({self.proc.returncode}): "
+                                 f"{error[-1] if error else 'no error output'}")
+
+    def stop(self) -> None:
+        if self.errors.closed:
+            return
+        if self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        self.reader.join()
+        self.proc.stdout.close()
+        self.errors.close()
+
+
+def _read_message(stream: BinaryIO) -> tuple[bytes, bytes] | None:
+    head = stream.read(_HEAD.size)
+    if len(head) < _HEAD.size:
+        return None
+    kind, length = _HEAD.unpack(head)
+    return kind, stream.read(length)
+
+
+def _write_message(stream: BinaryIO, kind: bytes, payload: bytes) -> None:
+    stream.write(_HEAD.pack(kind, len(payload)))
+    stream.write(payload)
+
+
+# -- the worker process ---------------------------------------------------------
+def _die_with_parent(parent: int) -> None:
+    """SIGTERM when the parent dies (Linux); on it, kill this worker's group (its git too)."""
+    signal.signal(signal.SIGTERM, lambda *_: os.killpg(0, signal.SIGKILL))
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:       # died before prctl took effect
+        os.killpg(0, signal.SIGKILL)
+
+
+def work(stdin: BinaryIO, stdout: BinaryIO) -> None:
+    """Read one slice (job + shas on ``stdin``), write its tables to ``stdout``."""
+    from collectors.git import stream_log   # noqa: PLC0415 - git imports this module
+
+    job = json.loads(stdin.readline())
+    _die_with_parent(job["parent"])
+    shas = stdin.read()
+    repo, source_id = job["repo"], job["source_id"]
+    fetched_at = datetime.fromisoformat(job["fetched_at"])
+    parser = LogParser(lambda name, email: identity_id("git", email=email, name=name))
+
+    def flush() -> None:
+        for name, frame in parser.take_frames(repo, source_id, fetched_at).items():
+            data = io.BytesIO()
+            frame.write_ipc(data, compression="uncompressed")
+            _write_message(stdout, b"T", name.encode() + b"\0" + data.getvalue())
+
+    try:
+        with tempfile.TemporaryFile() as shas_file:
+            shas_file.write(shas)
+            shas_file.seek(0)
+            with contextlib.closing(stream_log(Path(job["path"]), ["--no-walk=unsorted", "--stdin"],
+                                               stdin=shas_file)) as chunks:
+                for text in chunks:
+                    for commits in parser.feed(text, job["batch_commits"]):
+                        flush()
+                        _write_message(stdout, b"B", str(commits).encode())
+            parser.close()
+            commits = parser.commits
+            flush()
+            _write_message(stdout, b"B", str(commits).encode())
+    except CollectorError as err:
+        _write_message(stdout, b"E", str(err).encode())
+    stdout.flush()
+
+
+if __name__ == "__main__":
+    work(sys.stdin.buffer, sys.stdout.buffer)
