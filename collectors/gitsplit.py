@@ -40,6 +40,7 @@ import polars as pl
 
 from collectors.base import CollectorError, identity_id
 from collectors.gitlog import LogParser
+from collectors.gitrun import last_line, git_env, stream_log
 
 _HEAD = struct.Struct("<cQ")
 _PR_SET_PDEATHSIG = 1
@@ -47,10 +48,9 @@ _PR_SET_PDEATHSIG = 1
 
 def rev_list(path: Path, revs: list[str]) -> list[str]:
     """Shas ``git log revs`` would show, in the order it would show them."""
-    from collectors.git import _last_line, git_env   # noqa: PLC0415 - git imports this module
     done = subprocess.run(["git", "-C", str(path), "rev-list", *revs, "--"], capture_output=True, env=git_env())
     if done.returncode != 0:
-        raise CollectorError(f"git rev-list failed for {path}: {_last_line(done.stderr)}")
+        raise CollectorError(f"git rev-list failed for {path}: {last_line(done.stderr)}")
     return done.stdout.decode("ascii").split()
 
 
@@ -198,8 +198,6 @@ def _die_with_parent(parent: int) -> None:
 
 def work(stdin: BinaryIO, stdout: BinaryIO) -> None:
     """Read one slice (job + shas on ``stdin``), write its tables to ``stdout``."""
-    from collectors.git import stream_log   # noqa: PLC0415 - git imports this module
-
     job = json.loads(stdin.readline())
     _die_with_parent(job["parent"])
     shas = stdin.read()
