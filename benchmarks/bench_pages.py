@@ -46,9 +46,9 @@ from healthdash.warehouse import reader  # noqa: E402
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 PAGES = ["/", "/participation", "/quality", "/security", "/strategic", "/commonality", "/consistency", "/data"]
 RENDERED_JS = """
-if (!document.querySelector('#_pages_content > *')) return false;
+if (!document.querySelector('#page-content > *')) return false;
 if (document.querySelector('._dash-loading, [data-dash-is-loading="true"], .dash-spinner')) return false;
-if (document.querySelector('.chart-body:empty, .kpi-row:empty, #data-body:empty')) return false;
+if (document.querySelector('.chart-body:empty, .chart-fill:empty, .kpi-row:empty, #data-body:empty')) return false;
 var plots = document.querySelectorAll('.js-plotly-plot');
 for (var i = 0; i < plots.length; i++) { if (!(plots[i].data && plots[i]._fullLayout)) return false; }
 return true;

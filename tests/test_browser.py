@@ -165,9 +165,9 @@ def test_presentation_mode_on_and_off(served, browser):
 def _settled(driver) -> bool:
     """The routed page is in and nothing is loading any more (callbacks done)."""
     return driver.execute_script(
-        "return !!document.querySelector('#_pages_content > *')"
+        "return !!document.querySelector('#page-content > *')"
         " && !document.querySelector('._dash-loading, [data-dash-is-loading=\"true\"], .dash-spinner')"
-        " && !document.querySelector('.chart-body:empty, .kpi-row:empty, #data-body:empty');")
+        " && !document.querySelector('.chart-body:empty, .chart-fill:empty, .kpi-row:empty, #data-body:empty');")
 
 
 def _navigate(driver, path: str) -> None:
@@ -275,7 +275,7 @@ def test_phone_layout_fits_400_pixels(served, browser):
                             {"width": 400, "height": 860, "deviceScaleFactor": 1, "mobile": True})
     try:
         for path in ("/", "/participation", "/participation?tab=governance", "/quality", "/security", "/data"):
-            _load(browser, served + path, "#_pages_content > *")
+            _load(browser, served + path, "#page-content > *")
             # Nothing sticks out sideways: wide tables scroll inside their card, not the page.
             assert browser.execute_script("return document.documentElement.scrollWidth") <= 400, path
             _shot(browser, "phone" + path.replace("/", "_").replace("?", "_").replace("=", "-"))

@@ -171,23 +171,6 @@ def test_empty_warehouse_says_nothing_was_collected(empty_warehouse):
     assert cb.chart_view(context, "top-organisations", "").figure.layout.meta == {"empty": True}
 
 
-def test_filters_sync_both_ways():
-    # URL -> controls.
-    search, controls, error = cb.sync_filters("?team=compute&bots=1&start=2024-02-01", {}, from_url=True)
-    assert search is None and error == ""
-    assert controls["team"] == ["compute"] and controls["bots"] == ["1"] and controls["start"] == "2024-02-01"
-    # Controls -> URL, keeping present=1 from the current URL.
-    values = {"team": ["compute", "storage"], "kind": ["commit"], "start": "2024-01-01T00:00:00", "bots": []}
-    search, controls, error = cb.sync_filters("?present=1", values, from_url=False)
-    assert controls is None and error == ""
-    assert search == "?team=compute&team=storage&kind=commit&start=2024-01-01&present=1"
-    # No change -> leave the URL alone (no loop).
-    assert cb.sync_filters(search, values, from_url=False)[0] is None
-    # A bad control value is reported, the URL untouched.
-    bad = cb.sync_filters("", {"start": "2024-03-01", "end": "2024-01-01"}, from_url=False)
-    assert bad[0] is None and "after end" in bad[2]
-
-
 def test_warehouse_reopens_when_a_collection_swaps_the_file(tmp_path):
     from conftest import PARTICIPATION_FIXTURE, build_warehouse
 

@@ -21,7 +21,8 @@ import dash
 from dash.exceptions import DependencyException
 
 from healthdash.assets import assets_dir
-from healthdash.dashboard.callbacks import DashboardContext, choices, register_callbacks
+from healthdash.dashboard.callbacks import choices, register_callbacks
+from healthdash.dashboard.context import DashboardContext
 from healthdash.dashboard.components import panel
 from healthdash.dashboard.data import Warehouse, friendly
 from healthdash.dashboard.figures import assign_org_colors

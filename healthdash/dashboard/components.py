@@ -112,30 +112,44 @@ def panel(title: str, message: Any, *, kind: str = "info", children: Any = None)
     return html.Div(body, className=f"panel panel-{kind}", role="status")
 
 
-def chart_card(chart: Chart, body: Any = None, embed: str | None = None) -> html.Div:
+def section_store(kind: str, key: str, value: str, reads: Iterable[str], query: list | None) -> dcc.Store:
+    """The URL keys a section reads and their values it shows (``[[key, value], ...]``).
+
+    A clientside callback compares them with the URL after every change and writes the new
+    pairs only when they differ, which is what makes the section's server callback run: a
+    filter the section does not read costs it no request and no redraw.
+    """
+    return dcc.Store(id={"type": kind, key: value}, data={"reads": list(reads), "query": query})
+
+
+def chart_card(chart: Chart, body: Any = None, embed: str | None = None, *,
+               reads: Iterable[str] = (), query: list | None = None) -> html.Div:
     """Card for one registered chart: title, body, its definition as text, CSV / SVG / embed actions.
 
-    Without ``body`` the body (and the embed link) is a placeholder a callback fills; with it
-    the card arrives rendered (the page was rendered on the server for its URL), and its
-    ids carry types no callback listens to, so the page costs no extra round trip.
+    Without ``body`` the body holds a placeholder its callback fills; with it the card arrives
+    rendered (the page was rendered on the server for its URL) at no extra round trip.  Either
+    way ``query`` (the values of the URL keys in ``reads`` it was made for) lets a later filter
+    change redraw it only when one of those values changed.
     """
-    static = body is not None
+    placeholder = body is None
     csv_note = chart.csv_note or "Download exactly the rows shown, as CSV (UTF-8)"
     actions = [html.Button("Download CSV", id={"type": "chart-csv", "name": chart.name},
                            className="btn btn-small", n_clicks=0, title=csv_note)]
     if chart.figure is not None:
         actions.append(html.Button("SVG", id={"type": "chart-svg", "name": chart.name}, n_clicks=0,
                                    className="btn btn-small", title="Download the chart as SVG (1600×900)"))
-    actions.append(html.A("Embed", id={"type": "chart-embed-static" if static else "chart-embed", "name": chart.name},
+    actions.append(html.A("Embed", id={"type": "chart-embed", "name": chart.name},
                           href=embed or f"/embed/{chart.name}", target="_blank", className="btn btn-small btn-link",
                           title="Open this chart alone, for iframes and slides"))
     head = html.Div([html.H3(chart.title, className="card-title"), html.Div(actions, className="card-actions")],
                     className="card-head")
-    body = dcc.Loading(html.Div(body, id={"type": "chart-view" if static else "chart-body", "name": chart.name},
-                                className="chart-body"),
+    if placeholder:
+        body = html.Div(id={"type": "chart-body", "name": chart.name}, className="chart-fill")
+    body = dcc.Loading(html.Div(body, id={"type": "chart-view", "name": chart.name}, className="chart-body"),
                        type="dot", color="#2F5D8A", delay_show=150)
     about = html.P(chart.description, className="chart-description") if chart.description else None
-    return html.Div([head, body, about, dcc.Download(id={"type": "chart-download", "name": chart.name})],
+    store = section_store("chart-query", "name", chart.name, reads, query)
+    return html.Div([head, body, about, store, dcc.Download(id={"type": "chart-download", "name": chart.name})],
                     className=f"card chart-card span-{max(1, min(12, chart.width))}",
                     id=f"card-{chart.name}")
 
@@ -317,11 +331,14 @@ def frame_table(df, *, table_id: str | None = None, page_size: int = 15,
     )
 
 
-def kpi_row(page: str, cards: Any = None) -> html.Div:
-    """The page's KPI cards: ``cards`` rendered on the server, else a placeholder the KPI callback fills."""
-    row_id = {"type": "kpi-view" if cards is not None else "kpi-row", "page": page}
-    return dcc.Loading(html.Div(cards, id=row_id, className="kpi-row"),
-                       type="dot", color="#2F5D8A", delay_show=150)
+def kpi_row(page: str, cards: Any = None, *, reads: Iterable[str] = (), query: list | None = None) -> html.Div:
+    """The page's KPI cards: ``cards`` rendered on the server, else a placeholder the KPI callback
+    fills; redrawn only when a URL key in ``reads`` changes (see :func:`section_store`)."""
+    if cards is None:
+        cards = html.Div(id={"type": "kpi-row", "page": page}, className="kpi-row kpi-fill")
+    return html.Div([dcc.Loading(html.Div(cards, id={"type": "kpi-view", "page": page}, className="kpi-row"),
+                                 type="dot", color="#2F5D8A", delay_show=150),
+                     section_store("kpi-query", "page", page, reads, query)], className="kpi-section")
 
 
 def kpi_card(kpi: Kpi, value: Any, note: str | None = None) -> html.Div:

@@ -3,7 +3,7 @@
 Sits under the page modules (which stay a few lines each).  The router calls
 layouts on every navigation and filter change; inside that request an area
 page is rendered on the server for the URL's filters
-(:func:`healthdash.dashboard.callbacks.page_views`: sections computed
+(:func:`healthdash.dashboard.views.page_views`: sections computed
 concurrently and memoised), so the browser makes no request per chart it has
 seen before.  Sections not ready in time, and every section outside a request,
 are placeholders the callbacks in :mod:`healthdash.dashboard.callbacks` fill.  An area with nothing registered
@@ -15,24 +15,30 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
-import dash
 from dash import dcc, html
 
 from healthdash.dashboard import charts as registry
-from healthdash.dashboard.callbacks import current_context, embed_href, page_views
 from healthdash.dashboard.components import chart_card, filter_bar, kpi_row, navbar, panel, present_exit
+from healthdash.dashboard.context import current_context, embed_href, reads_of, section_pairs
+from healthdash.dashboard.views import kpi_reads, page_views
 
 
 def shell(choices: dict[str, list[str]]) -> html.Div:
-    """Navbar, global filters, status banner and the page container."""
+    """Navbar, global filters, status banner and the page container.
+
+    The container is filled by :mod:`healthdash.dashboard.router` when the path or the open
+    tab changes; a filter change leaves it (and this shell) in place and redraws only the
+    sections that read the changed keys.
+    """
     return html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
+        dcc.Store(id="page-route"), dcc.Store(id="chrome-query"), dcc.Store(id="page-title"),
         html.Header([navbar(), filter_bar(choices)], className="chrome", id="chrome"),
         present_exit(),
         html.Div(id="filter-summary", className="filter-summary"),
         html.Div(id="app-status", className="app-status"),
         html.Div(id="app-error", className="app-error", role="alert"),
-        html.Main(dash.page_container, className="page"),
+        html.Main(html.Div(id="page-content"), className="page"),
         html.Footer("healthdash · numbers from the warehouse; every chart exports its rows as CSV",
                     className="footer chrome"),
     ], id="app-shell", className="app-shell")
@@ -52,6 +58,25 @@ def _tab_href(page: str, query: dict[str, Any], key: str) -> str:
         kept["tab"] = key
     encoded = urlencode(kept, doseq=True)
     return f"/{page}" + (f"?{encoded}" if encoded else "")
+
+
+def query_link(label: Any, path: str, href: str, *, tab: str = "", slot: str = "", **kwargs) -> dcc.Link:
+    """A link to ``path`` (and ``tab``) that carries the URL's filters: a clientside callback keeps
+    its href in step with the URL (the page around it is not re-rendered for a filter change);
+    ``slot`` tells apart two links to the same place."""
+    return dcc.Link(label, href=href, id={"type": "query-link", "path": path, "tab": tab, "slot": slot}, **kwargs)
+
+
+def chart_cards(charts: list, search: str | None, bodies: dict[str, Any]) -> list:
+    """The cards of ``charts``: bodies rendered for ``search`` where given, else placeholders."""
+    return [chart_card(c, bodies.get(c.name), embed_href(c.name, search), reads=reads_of(c),
+                       query=None if search is None else section_pairs(search, reads_of(c))) for c in charts]
+
+
+def kpi_section(page: str, search: str | None, cards: Any = None):
+    """The KPI row of ``page`` for ``search`` (``cards`` rendered, else a placeholder)."""
+    reads = kpi_reads(page)
+    return kpi_row(page, cards, reads=reads, query=None if search is None else section_pairs(search, reads))
 
 
 #: The tabs of each page that has them (filled as the pages lay themselves out).
@@ -114,20 +139,17 @@ def area_page(page: str, title: str, intro: str, arrives_with: str, *,
         PAGE_SECTIONS[page] = list(sections)
         query = query or {}
         current = current_section(page, query.get("tab"))
-        tabs = html.Nav([dcc.Link(s.label, href=_tab_href(page, query, s.key), id=f"tab-{s.key or 'main'}",
-                                  className="section-tab selected" if s.key == current else "section-tab")
+        tabs = html.Nav([query_link(s.label, f"/{page}", _tab_href(page, query, s.key), tab=s.key or "",
+                                    className="section-tab selected" if s.key == current else "section-tab")
                          for s in sections], className="section-tabs", role="tablist")
         section = next(s for s in sections if s.key == current)
         blurb = html.P(section.blurb, className="section-blurb") if section.blurb else None
         charts = charts_in_view(page, current)
     context, search = current_context(), search_of(query)
-    if context is None or search is None:
-        grid = html.Div([chart_card(c) for c in charts], className="chart-grid")
-        return html.Div([header, kpi_row(page) if kpis else None, tabs, blurb, grid], className=f"page-{page}")
-    cards, bodies = page_views(context, page, search, charts=charts)   # not ready in time: its callback fills it
-    grid = html.Div([chart_card(c, bodies[c.name], embed_href(c.name, search)) if c.name in bodies
-                     else chart_card(c) for c in charts], className="chart-grid")
-    return html.Div([header, kpi_row(page, cards.get(page)) if kpis else None, tabs, blurb, grid],
+    cards, bodies = ({}, {}) if context is None or search is None else (
+        page_views(context, page, search, charts=charts))   # not ready in time: its callback fills it
+    grid = html.Div(chart_cards(charts, search, bodies), className="chart-grid")
+    return html.Div([header, kpi_section(page, search, cards.get(page)) if kpis else None, tabs, blurb, grid],
                     className=f"page-{page}")
 
 

@@ -1,6 +1,6 @@
 """The "Download slides" button: the offline deck of the charts in view, as a zip.
 
-Sits beside :mod:`healthdash.dashboard.callbacks` (one callback, registered
+Sits under :mod:`healthdash.dashboard.callbacks` (one callback, registered
 from there) and calls :mod:`healthdash.deck`, the same code as ``healthdash
 export slides``: the page's charts (the open tab's, on pages with tabs) for the
 filters in the URL, each on a 16:9 slide, plus their SVGs.
@@ -14,14 +14,13 @@ import dash
 from dash import MATCH, Input, Output, State, dcc, no_update
 
 from healthdash.dashboard import charts as registry
+from healthdash.dashboard.context import download_or_panel, filters_from
 from healthdash.dashboard.layout import charts_in_view
 from healthdash.deck import deck_zip
 
 
 def slides_download(context, page: str, search: str | None) -> dict:
     """``dcc.Download`` payload: the deck zip of ``page`` as the URL shows it."""
-    from healthdash.dashboard.callbacks import filters_from
-
     filters = filters_from(search)
     tab = (parse_qs((search or "").lstrip("?")).get("tab") or [None])[0]
     names = [c.name for c in charts_in_view(page, tab) if c.figure is not None]
@@ -37,7 +36,5 @@ def register_slides_callback(app: dash.Dash, context) -> None:
     def _slides(n_clicks, search):
         if not n_clicks:
             return no_update
-        from healthdash.dashboard.callbacks import download_or_panel
-
         page = dash.ctx.triggered_id["page"]
         return download_or_panel(lambda: slides_download(context, page, search))

@@ -17,6 +17,23 @@ from typing import Any, Callable
 import polars as pl
 
 Metric = Callable[[Any, Any], pl.DataFrame]
+
+#: URL keys of the global filters (what the filter bar sets); ``cycle`` stands for start and end.
+FILTER_KEYS = ("team", "project", "repo", "org", "kind", "start", "end", "cycle", "bots")
+#: Keys that only change how a chart looks (presentation mode, the dark slide theme).
+STYLE_KEYS = ("present", "theme")
+
+
+def reads_except(*ignored: str, style: bool = True) -> tuple[str, ...]:
+    """Every filter key but ``ignored`` (plus the style keys for a chart): a ``reads`` declaration
+    for a chart or KPI whose numbers do not depend on those filters (tests/test_section_reads.py
+    checks each declaration against the frames)."""
+    return tuple(k for k in FILTER_KEYS if k not in ignored) + (STYLE_KEYS if style else ())
+
+
+#: Panels of per-project records (coverage reports, bugs, advisories): no organisation,
+#: contribution kind or bot to filter by.
+PROJECT_PANEL_READS = reads_except("org", "kind", "bots")
 FigureBuilder = Callable[[pl.DataFrame, Any], Any]
 
 
@@ -34,6 +51,7 @@ class Chart:
     needs: tuple[str, ...] = ()    # warehouse tables its inputs come from (see NEEDS_SOURCES)
     section: str = ""              # tab of the page it sits in (pages with tabs; "" = the first tab)
     csv_note: str = ""             # what "Download CSV" holds when it is more than the plotted rows
+    reads: tuple[str, ...] | None = None   # URL keys it depends on (None: every filter, page key and style)
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,7 @@ class Kpi:
     description: str = ""
     text_column: str | None = None
     needs: tuple[str, ...] = ()    # warehouse tables its inputs come from (see NEEDS_SOURCES)
+    reads: tuple[str, ...] | None = None   # URL keys it depends on (None: every filter and page key)
 
 
 #: Input tables -> the sources that fill them.  A chart or KPI whose ``needs`` table is empty shows

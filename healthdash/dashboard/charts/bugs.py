@@ -13,7 +13,7 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from healthdash.dashboard.charts import Chart, register
+from healthdash.dashboard.charts import PROJECT_PANEL_READS, Chart, register
 from healthdash.dashboard.figures import (COLORS, PALETTE, apply_house_style, bar_top, empty_figure, is_present,
                                           line_over_time, month_ticks)
 from healthdash.metrics import bugs
@@ -81,6 +81,7 @@ def triage_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
 
 register(Chart(
     name="bugs-backlog", title="Bug backlog", page="quality", metric=bugs.backlog,
+    reads=PROJECT_PANEL_READS,
     needs=("bugs",),
     figure=line_over_time(x="month_end", y="open_bugs", y_title="Open bugs",
                           empty="No bugs for these filters."),
@@ -91,6 +92,7 @@ register(Chart(
 ))
 register(Chart(
     name="bugs-flow", title="Bugs reported and closed per month", page="quality", metric=bugs.flow,
+    reads=PROJECT_PANEL_READS,
     needs=("bugs",),
     figure=flow_figure, order=105, width=6,
     description="Monthly inflow (tasks reported) and outflow (tasks closed for any reason) and the net change.",
@@ -98,6 +100,7 @@ register(Chart(
 ))
 register(Chart(
     name="bugs-open-age", title="Open bugs by importance", page="quality", metric=bugs.open_age_by_importance,
+    reads=PROJECT_PANEL_READS,
     needs=("bugs",),
     figure=age_by_importance_figure, order=110, width=6,
     description="Open bug tasks at the end of the window by importance, with their median and oldest age in days.",
@@ -105,6 +108,7 @@ register(Chart(
 ))
 register(Chart(
     name="bugs-time-to-triage", title="Time to triage", page="quality", metric=bugs.time_to_triage,
+    reads=PROJECT_PANEL_READS,
     needs=("bugs",),
     figure=triage_figure, order=115, width=6,
     description=("Median days from report to the first triage decision (the task left New), by month of report; "

@@ -14,7 +14,7 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from healthdash.dashboard.charts import Chart, Kpi, register, register_kpi
+from healthdash.dashboard.charts import PROJECT_PANEL_READS, Chart, Kpi, reads_except, register, register_kpi
 from healthdash.dashboard.figures import COLORS, apply_house_style, empty_figure, is_present, line_over_time
 from healthdash.metrics import quality
 
@@ -170,6 +170,7 @@ test_share_figure.__test__ = False         # a figure builder, not a pytest test
 
 register(Chart(
     name="coverage-by-repo", title="Test coverage per repository", page="quality",
+    reads=PROJECT_PANEL_READS,
     needs=("coverage_reports",),
     metric=quality.coverage_by_repo, figure=coverage_by_repo_figure, order=10,
     description=("Line coverage of each repository's latest report in the window (covered / valid lines; "
@@ -180,6 +181,7 @@ register(Chart(
 ))
 register(Chart(
     name="coverage-by-project", title="Coverage per project", page="quality",
+    reads=PROJECT_PANEL_READS,
     needs=("coverage_reports",),
     metric=quality.coverage_latest_by_project, figure=project_coverage_figure, order=20,
     description=("Latest line coverage per project, weighted by lines: the sum of covered lines over the sum "
@@ -188,6 +190,7 @@ register(Chart(
 ))
 register(Chart(
     name="coverage-trend-by-project", title="Coverage over time per project", page="quality",
+    reads=PROJECT_PANEL_READS,
     needs=("coverage_reports",),
     metric=quality.coverage_trend_by_project,
     figure=line_over_time(x="month", y="line_coverage", series="project", y_title="Line coverage",
@@ -199,6 +202,7 @@ register(Chart(
 ))
 register(Chart(
     name="coverage-uncovered-files", title="Files with the most uncovered lines", page="quality",
+    reads=PROJECT_PANEL_READS,
     needs=("coverage_reports",),
     metric=quality.uncovered_files, figure=uncovered_files_figure, order=40,
     description=(f"The {quality.UNCOVERED_TOP_N} files with the most uncovered lines in the repositories' "
@@ -224,4 +228,4 @@ _KPIS = [
 for order, (name, label, column, fmt, description) in enumerate(_KPIS):
     register_kpi(Kpi(name=f"quality-{name}", page="quality", label=label, metric=quality.coverage_summary,
                      column=column, format=fmt, order=order * 10, description=description,
-                     needs=("coverage_reports",)))
+                     needs=("coverage_reports",), reads=reads_except("org", "kind", "bots", style=False)))

@@ -14,7 +14,7 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from healthdash.dashboard.charts import Chart, Kpi, register, register_kpi
+from healthdash.dashboard.charts import PROJECT_PANEL_READS, Chart, Kpi, reads_except, register, register_kpi
 from healthdash.dashboard.figures import (COLORS, PALETTE, apply_house_style, bar_top, color_map,
                                           empty_figure, is_present)
 from healthdash.metrics import security
@@ -130,6 +130,7 @@ def hygiene_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
 
 register(Chart(
     name="security-open-by-project", title="Open security bugs by project", page="security",
+    reads=PROJECT_PANEL_READS,
     needs=("bugs",),
     metric=security.open_by_project, figure=open_by_project_figure, order=10, width=4,
     description=("Security bugs (flagged security-related, a Security information type or a configured tag) "
@@ -139,6 +140,7 @@ register(Chart(
 ))
 register(Chart(
     name="security-open-public", title="Open public security bugs", page="security",
+    reads=PROJECT_PANEL_READS,
     needs=("bugs",),
     metric=security.open_public_bugs, figure=None, order=20, width=8,
     description=("The open security bugs that are public, oldest first, with their links. Private or "
@@ -147,6 +149,7 @@ register(Chart(
 ))
 register(Chart(
     name="security-time-to-fix", title="Days to fix security bugs", page="security",
+    reads=PROJECT_PANEL_READS,
     needs=("bugs",),
     metric=security.time_to_fix, figure=time_to_fix_figure, order=30, width=12,
     description=("Days from report to fix (fix committed, else fix released, else closed as fixed) per quarter "
@@ -155,6 +158,7 @@ register(Chart(
 ))
 register(Chart(
     name="security-advisory-timeline", title="Advisories timeline", page="security",
+    reads=PROJECT_PANEL_READS,
     needs=("advisories",),
     metric=security.advisory_timeline, figure=advisory_timeline_figure, order=40, width=8,
     description=("Published advisories per affected project; marker size grows with the number of CVEs. "
@@ -163,6 +167,7 @@ register(Chart(
 ))
 register(Chart(
     name="security-advisories-per-year", title="Advisories per year", page="security",
+    reads=PROJECT_PANEL_READS,
     needs=("advisories",),
     metric=security.advisories_per_year, figure=advisories_per_year_figure, order=45, width=4,
     description="Advisories published per year and affected project (an advisory naming two projects counts for each).",
@@ -170,6 +175,7 @@ register(Chart(
 ))
 register(Chart(
     name="security-advisories", title="Advisories and CVEs", page="security",
+    reads=PROJECT_PANEL_READS,
     needs=("advisories",),
     metric=security.advisory_timeline, figure=None, order=50, width=8,
     description="Every advisory in the window with its projects, CVE ids and days from first report to publication.",
@@ -177,6 +183,7 @@ register(Chart(
 ))
 register(Chart(
     name="security-reporters", title="Who reports vulnerabilities", page="security",
+    reads=PROJECT_PANEL_READS,
     needs=("advisories",),
     metric=security.reporters_by_affiliation,
     figure=bar_top(label="affiliation", value="advisories", share="share_of_advisories", x_title="Advisories",
@@ -187,6 +194,7 @@ register(Chart(
 ))
 register(Chart(
     name="security-repo-hygiene", title="Repository hygiene", page="security",
+    reads=PROJECT_PANEL_READS,
     needs=("repo_checks",),
     metric=security.repo_hygiene, figure=hygiene_figure, order=70, width=6,
     description=("Per repository, at its latest collected commit: a security policy or contact document "
@@ -206,4 +214,5 @@ for order, (column, label, fmt, note) in enumerate([
                      metric=security.summary, column=column, format=fmt, order=order * 10,
                      description=f"{label} {note}".strip(),
                      text_column="open_note" if column == "open_security_bugs" else None,
-                     needs=("advisories",) if column == "advisories" else ("bugs",)))
+                     needs=("advisories",) if column == "advisories" else ("bugs",),
+                     reads=reads_except("org", "kind", "bots", style=False)))

@@ -6,7 +6,9 @@ from dash import Input, Output, State, callback, no_update
 from healthdash.dashboard.layout import area_page
 from healthdash.dashboard.matrix_picker import picker, picker_search, picker_state
 
-dash.register_page(__name__, path="/consistency", name="Consistency", order=5, title="Consistency · healthdash")
+#: The picker's target choices belong to the matrix: a new matrix re-renders the page (and the picker).
+dash.register_page(__name__, path="/consistency", name="Consistency", order=5, title="Consistency · healthdash",
+                   route_reads=("tab", "matrix"))
 
 INTRO = ("Conventions every repository should follow (read at each repository's collected head), and feature "
          "matrices across targets such as drivers: completeness, holes, and where two targets differ.")

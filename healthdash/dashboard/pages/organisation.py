@@ -8,10 +8,13 @@ Without one, the page lists every organisation as a link.
 import dash
 from dash import Input, State, callback, html
 
+from healthdash.dashboard.charts import FILTER_KEYS
 from healthdash.dashboard.drilldown import ORG_PATH, org_index_view, org_people_view
 from healthdash.dashboard.layout import area_page
 
-dash.register_page(__name__, path=ORG_PATH, name="Organisation", order=90, title="Organisation · healthdash")
+#: Its title names the organisation and its index / people sections read every filter: re-rendered for each.
+dash.register_page(__name__, path=ORG_PATH, name="Organisation", order=90, title="Organisation · healthdash",
+                   route_reads=FILTER_KEYS)
 
 
 def _warehouse():

@@ -8,12 +8,13 @@ page filtered to the team and cycle (the link is the cell's customdata).
 from urllib.parse import urlencode
 
 import dash
-from dash import Input, Output, callback, dcc, html, no_update
+from dash import Input, Output, callback, html, no_update
 
 from healthdash.dashboard import charts as registry
-from healthdash.dashboard.callbacks import current_context, embed_href, page_views
 from healthdash.dashboard.charts.scorecard import scorecard_target
-from healthdash.dashboard.components import chart_card, kpi_row
+from healthdash.dashboard.context import current_context
+from healthdash.dashboard.layout import chart_cards, kpi_section, query_link
+from healthdash.dashboard.views import page_views
 
 dash.register_page(__name__, path="/", name="Overview", order=0, title="healthdash")
 
@@ -29,14 +30,15 @@ AREAS = [
 def _area(page: str, title: str, blurb: str, search: str, cards: dict) -> html.Div:
     has_kpis = bool(registry.kpis_for_page(page))
     charts = len(registry.for_page(page))
-    body = kpi_row(page, cards.get(page)) if has_kpis else html.P(
+    body = kpi_section(page, search, cards.get(page)) if has_kpis else html.P(
         f"{charts} chart{'s' if charts != 1 else ''} available." if charts else "Not collected yet.",
         className="muted")
     return html.Div([
-        html.Div([html.H2(dcc.Link(title, href=f"/{page}{search}", className="area-link")),
+        html.Div([html.H2(query_link(title, f"/{page}", f"/{page}{search}", slot="title",
+                                     className="area-link")),
                   html.P(blurb, className="muted")], className="area-head"),
         body,
-        dcc.Link(f"Open {title} →", href=f"/{page}{search}", className="area-open"),
+        query_link(f"Open {title} →", f"/{page}", f"/{page}{search}", className="area-open"),
     ], className="card area-card")
 
 
@@ -47,8 +49,7 @@ def layout(**query):
     cards, bodies = (page_views(context, "overview", search, kpi_pages=[a[0] for a in AREAS]) if context
                      else ({}, {}))
     scorecard = registry.load_all()["scorecard"]
-    card = (chart_card(scorecard, bodies["scorecard"], embed_href("scorecard", search)) if "scorecard" in bodies
-            else chart_card(scorecard))
+    card, = chart_cards([scorecard], search if context else None, bodies)
     return html.Div([
         html.Div([html.H1("Project health overview"),
                   html.P("Each team's health per area for one release cycle, then headline numbers for the "

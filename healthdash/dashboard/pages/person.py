@@ -10,10 +10,12 @@ from urllib.parse import unquote
 import dash
 from dash import Input, State, callback, html
 
+from healthdash.dashboard.charts import FILTER_KEYS
 from healthdash.dashboard.drilldown import PERSON_PATH, person_view
 
+#: Its body reads every filter: re-rendered for each.
 dash.register_page(__name__, path_template=PERSON_PATH + "/<person_id>", name="Person", order=91,
-                   title="Person · healthdash")
+                   title="Person · healthdash", route_reads=FILTER_KEYS)
 
 
 def layout(person_id=None, **_query):
