@@ -157,13 +157,20 @@ def test_a_worker_whose_git_log_dies_leaves_the_repository_as_it_was(tmp_path):
     assert differences(dump(warehouse), before) == []
 
 
+def _read(path: str) -> bytes:
+    """A /proc file, or b"" when the process is gone meanwhile (short-lived git commands come and go)."""
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return b""
+
+
 def _descendants(pid: int) -> set[int]:
     found, todo = set(), [pid]
     while todo:
         parent = todo.pop()
         for task in Path(f"/proc/{parent}/task").glob("*"):
-            children = (task / "children").read_text().split() if (task / "children").exists() else []
-            for child in map(int, children):
+            for child in map(int, _read(f"{task}/children").split()):
                 if child not in found:
                     found.add(child)
                     todo.append(child)
@@ -171,11 +178,8 @@ def _descendants(pid: int) -> set[int]:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return state != "Z"
+    stat = _read(f"/proc/{pid}/stat")
+    return bool(stat) and stat.rsplit(b")", 1)[1].split()[0] != b"Z"
 
 
 def _big_repo(tmp_path: Path, commits: int) -> Path:
@@ -209,7 +213,7 @@ def test_killed_during_a_split_collection_leaves_no_process_and_the_warehouse_un
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
         children = _descendants(process.pid)
-        commands = [Path(f"/proc/{c}/cmdline").read_bytes() for c in children if Path(f"/proc/{c}/cmdline").exists()]
+        commands = [_read(f"/proc/{c}/cmdline") for c in children]
         if sum(b"collectors.gitsplit" in c for c in commands) == 2 and any(b"--no-walk" in c for c in commands):
             break
         time.sleep(0.005)
