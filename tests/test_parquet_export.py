@@ -26,7 +26,7 @@ from healthdash.errors import HealthdashError
 from healthdash.warehouse import load, writer
 from healthdash.warehouse.parquet_export import export_warehouse
 from healthdash.warehouse.parquet_import import import_warehouse
-from healthdash.warehouse.parquet_layout import MANIFEST, PARTITION_DATES
+from healthdash.warehouse.parquet_layout import DERIVED_TABLES, MANIFEST, NEVER_EXPORTED, PARTITION_DATES
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 UTC = timezone.utc
@@ -357,3 +357,39 @@ def test_the_parquet_benchmark_runs_at_a_tiny_scale(demo_like, tmp_path, capsys)
     module.run(demo_like[0], tmp_path / "bench", runs=1)
     printed = capsys.readouterr().out
     assert printed.count("ratio") == 4 and "1,053 commits" in printed
+
+
+def test_every_table_import_cannot_upsert_is_derived(empty_warehouse):
+    """A table without a natural key can only be rebuilt, never imported: it must be in DERIVED_TABLES."""
+    with duckdb.connect(str(empty_warehouse), read_only=True) as con:
+        keyed = {r[0] for r in con.execute("SELECT table_name FROM duckdb_constraints() "
+                                           "WHERE constraint_type = 'PRIMARY KEY'").fetchall()}
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                            "WHERE table_type = 'BASE TABLE'").fetchall()}
+    assert tables - keyed - NEVER_EXPORTED <= DERIVED_TABLES
+    assert {"contribution_facts", "people", "affiliations"} <= DERIVED_TABLES
+
+
+def test_an_older_warehouse_is_refused_with_the_way_out(empty_warehouse, tmp_path):
+    old = tmp_path / "old.duckdb"
+    shutil.copyfile(empty_warehouse, old)
+    with duckdb.connect(str(old)) as con:
+        con.execute("DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)")
+    with pytest.raises(HealthdashError, match=f"{old} has schema version .* older .* run `healthdash collect`"):
+        export_warehouse(old, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_damaged_shard_is_refused_in_one_line_and_the_warehouse_kept(demo_like, tmp_path):
+    path, out, _ = demo_like
+    copy = tmp_path / "export"
+    shutil.copytree(out, copy)
+    damaged = next((copy / "review_votes").rglob("*.parquet"))
+    damaged.write_bytes(damaged.read_bytes()[:200])
+    target = tmp_path / "w.duckdb"
+    shutil.copyfile(path, target)
+    before = target.read_bytes()
+    with pytest.raises(HealthdashError) as caught:
+        import_warehouse(target, [copy])
+    assert caught.value.one_line().startswith("import failed: review_votes: ") and "\n" not in caught.value.message
+    assert target.read_bytes() == before

@@ -33,7 +33,7 @@ import duckdb
 from collectors.launchpad import PRIVATE_INFORMATION_TYPES
 from healthdash.errors import HealthdashError
 from healthdash.redact import sql_redactions
-from healthdash.warehouse.migrate import schema_version
+from healthdash.warehouse.migrate import latest_version, schema_version
 from healthdash.warehouse.parquet_layout import (DEFAULT_SHARD, DERIVED_TABLES, MANIFEST, NEVER_EXPORTED,
                                                  PARTITION_COLUMN, PARTITION_DATES, REDACTED_COLUMNS,
                                                  check_shard, manifest_name)
@@ -75,6 +75,7 @@ def export_warehouse(warehouse: str | os.PathLike, out_dir: str | os.PathLike, *
     try:
         partial.mkdir(parents=True)
         with reader(warehouse) as con:
+            _check_version(con, warehouse)
             manifest = _write_tables(con, partial, shard, include_private, on_start, on_table)
         (partial / manifest_name(shard)).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         _swap_in(partial, out_dir)
@@ -83,6 +84,17 @@ def export_warehouse(warehouse: str | os.PathLike, out_dir: str | os.PathLike, *
         raise
     files = sorted(out_dir.rglob("*.parquet"))
     return ExportResult(out_dir, manifest, files)
+
+
+def _check_version(con, warehouse) -> None:
+    """Only a warehouse at this healthdash's schema is exported (the manifest promises its columns)."""
+    version, latest = schema_version(con), latest_version()
+    if version < latest:
+        raise ExportError(f"{warehouse} has schema version {version}, older than this healthdash ({latest}); "
+                          "run `healthdash collect` to upgrade it, then export")
+    if version > latest:
+        raise ExportError(f"{warehouse} has schema version {version}, newer than this healthdash knows "
+                          f"({latest}); upgrade healthdash")
 
 
 def _check_target(out_dir: Path, overwrite: bool) -> None:

@@ -160,14 +160,15 @@ def _load_table(con: duckdb.DuckDBPyConnection, table: str, files: list[str]) ->
     columns = table_columns(con, table)
     key = ", ".join(f'"{c}"' for c in primary_key(con, table))
     scan = "read_parquet(?, hive_partitioning = true, union_by_name = true, filename = true, file_row_number = true)"
-    present = [name for (name, *_rest) in con.execute(f"DESCRIBE SELECT * FROM {scan}", [files]).fetchall()]
-    names = ", ".join(f'"{c}"' for c in present if c in columns and c != PARTITION_COLUMN)
     try:
+        present = [name for (name, *_rest) in con.execute(f"DESCRIBE SELECT * FROM {scan}", [files]).fetchall()]
+        names = ", ".join(f'"{c}"' for c in present if c in columns and c != PARTITION_COLUMN)
         row = con.execute(
             f'INSERT OR REPLACE INTO "{table}" ({names}) SELECT {names} FROM ('
             f"  SELECT *, list_position(?, filename) AS hd_file FROM {scan}"
             f"  QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY hd_file, file_row_number) = 1"
             f") ORDER BY hd_file, file_row_number", [files, files]).fetchone()
     except duckdb.Error as err:
-        raise ShardImportError(f"{table}: {' '.join(str(err).split())[:300]}") from err
+        reason = " ".join(str(err).split("\nLINE ")[0].split())[:300]   # DuckDB's message without the SQL echo
+        raise ShardImportError(f"{table}: {reason}") from err
     return int(row[0]) if row else 0

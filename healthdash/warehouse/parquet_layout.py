@@ -13,6 +13,7 @@ tree never overwrite each other and read as one dataset.
 from __future__ import annotations
 
 import re
+from importlib import resources
 
 from healthdash.errors import HealthdashError
 
@@ -39,11 +40,20 @@ PARTITION_DATES: dict[str, str] = {
     "contribution_facts": "ts",
 }
 
-#: Rebuilt from the source tables (identity layer and ``derived/*.sql``): exported so other
-#: engines can read them, never imported (``import-warehouse`` rebuilds them instead).
-DERIVED_TABLES = frozenset({"people", "identity_person", "affiliations",
-                            "contribution_facts", "change_owner_orgs", "duplicate_blocks",
-                            "review_coverage_commits", "affiliation_change_points"})
+#: Rebuilt from the source tables: exported so other engines can read them, never imported
+#: (``import-warehouse`` rebuilds them instead).  The identity layer's tables, plus every table a
+#: ``derived/*.sql`` file creates (read from the files, so a new rollup is never imported by mistake).
+IDENTITY_TABLES = frozenset({"people", "identity_person", "affiliations"})
+
+
+def _derived_sql_tables() -> frozenset[str]:
+    folder = resources.files("healthdash.warehouse").joinpath("derived")
+    created = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+\"?(\w+)", re.IGNORECASE)
+    return frozenset(name for entry in folder.iterdir() if entry.name.endswith(".sql")
+                     for name in created.findall(entry.read_text("utf-8")))
+
+
+DERIVED_TABLES = IDENTITY_TABLES | _derived_sql_tables()
 
 #: Never written: raw API pages (may hold anything a server answered) and migration bookkeeping.
 NEVER_EXPORTED = frozenset({"raw_items", "schema_migrations"})
