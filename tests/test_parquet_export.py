@@ -129,6 +129,28 @@ def test_every_table_reads_back_unchanged_with_plain_duckdb(demo_like):
     assert rows[2][:3] == (None, datetime(2038, 1, 19, 3, 14, 8, 1, tzinfo=UTC), [])
 
 
+def test_a_second_parquet_engine_reads_the_same_rows(demo_like):
+    """Apache Arrow's own Hive dataset reader (what Spark-style engines do: discover year=... folders,
+    skip files starting with '_') gives the same commits, types and NULL-year rows as the warehouse."""
+    import pyarrow.dataset as ds
+
+    path, out, _ = demo_like
+    commits = ds.dataset(out / "commits", format="parquet", partitioning="hive").to_table()
+    changes = ds.dataset(out / "changes", format="parquet", partitioning="hive").to_table()
+    assert str(commits.schema.field("author_date").type) == "timestamp[us, tz=UTC]"
+    assert str(commits.schema.field("co_authors").type) == "list<element: string>"
+    with duckdb.connect(str(path), read_only=True) as con:
+        con.execute("SET TimeZone = 'UTC'")
+        assert commits.num_rows == con.execute("SELECT count(*) FROM commits").fetchone()[0]
+        assert sorted(commits.column("sha").to_pylist()) == [r[0] for r in con.execute(
+            "SELECT sha FROM commits ORDER BY sha").fetchall()]
+        in_1969 = [r[0] for r in con.execute("SELECT sha FROM commits WHERE year(author_date) = 1969").fetchall()]
+    years = dict(zip(commits.column("sha").to_pylist(), commits.column("year").to_pylist()))
+    assert in_1969 == ["e" * 40] and years["e" * 40] == 1969
+    edge = changes.filter(ds.field("change_key") == "edge").to_pylist()
+    assert len(edge) == 1 and edge[0]["year"] is None and edge[0]["created"] is None
+
+
 def test_sources_read_back_unchanged_except_credentials_masked(demo_like):
     path, out, _ = demo_like
     con = duckdb.connect()
@@ -370,14 +392,21 @@ def test_every_table_import_cannot_upsert_is_derived(empty_warehouse):
     assert {"contribution_facts", "people", "affiliations"} <= DERIVED_TABLES
 
 
-def test_an_older_warehouse_is_refused_with_the_way_out(empty_warehouse, tmp_path):
-    old = tmp_path / "old.duckdb"
-    shutil.copyfile(empty_warehouse, old)
-    with duckdb.connect(str(old)) as con:
-        con.execute("DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)")
-    with pytest.raises(HealthdashError, match=f"{old} has schema version .* older .* run `healthdash collect`"):
-        export_warehouse(old, tmp_path / "out")
-    assert not (tmp_path / "out").exists()
+def test_an_older_warehouse_exports_as_it_is_and_a_newer_one_is_refused(empty_warehouse, tmp_path):
+    old, new = tmp_path / "old.duckdb", tmp_path / "new.duckdb"
+    for path, change in ((old, "DELETE FROM schema_migrations WHERE version = (SELECT max(version) "
+                                "FROM schema_migrations)"),
+                         (new, "INSERT INTO schema_migrations (version, name) VALUES (9999, '9999_future.sql')")):
+        shutil.copyfile(empty_warehouse, path)
+        with duckdb.connect(str(path)) as con:
+            con.execute(change)
+    result = export_warehouse(old, tmp_path / "old-out")
+    with duckdb.connect(str(empty_warehouse), read_only=True) as con:
+        latest = con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+    assert result.manifest["schema_version"] == latest - 1
+    with pytest.raises(HealthdashError, match=f"{new} has schema version 9999, newer than this healthdash"):
+        export_warehouse(new, tmp_path / "new-out")
+    assert not (tmp_path / "new-out").exists()
 
 
 def test_a_damaged_shard_is_refused_in_one_line_and_the_warehouse_kept(demo_like, tmp_path):

@@ -75,8 +75,13 @@ def export_warehouse(warehouse: str | os.PathLike, out_dir: str | os.PathLike, *
     try:
         partial.mkdir(parents=True)
         with reader(warehouse) as con:
-            _check_version(con, warehouse)
-            manifest = _write_tables(con, partial, shard, include_private, on_start, on_table)
+            version = _check_version(con, warehouse)
+            try:
+                manifest = _write_tables(con, partial, shard, include_private, on_start, on_table)
+            except duckdb.Error as err:
+                hint = "" if version == latest_version() else "; `healthdash collect` upgrades it"
+                raise ExportError(f"{warehouse} (schema version {version}{hint}): "
+                                  f"{' '.join(str(err).split(chr(10) + 'LINE ')[0].split())[:300]}") from err
         (partial / manifest_name(shard)).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         _swap_in(partial, out_dir)
     except BaseException:
@@ -86,15 +91,17 @@ def export_warehouse(warehouse: str | os.PathLike, out_dir: str | os.PathLike, *
     return ExportResult(out_dir, manifest, files)
 
 
-def _check_version(con, warehouse) -> None:
-    """Only a warehouse at this healthdash's schema is exported (the manifest promises its columns)."""
+def _check_version(con, warehouse) -> int:
+    """The warehouse's schema version; a newer one than this healthdash knows is refused.
+
+    An older one is exported as it is (an export only reads, and a reader may not be allowed to
+    upgrade the file); the manifest records its version and import-warehouse matches columns by name.
+    """
     version, latest = schema_version(con), latest_version()
-    if version < latest:
-        raise ExportError(f"{warehouse} has schema version {version}, older than this healthdash ({latest}); "
-                          "run `healthdash collect` to upgrade it, then export")
     if version > latest:
         raise ExportError(f"{warehouse} has schema version {version}, newer than this healthdash knows "
                           f"({latest}); upgrade healthdash")
+    return version
 
 
 def _check_target(out_dir: Path, overwrite: bool) -> None:
