@@ -1,6 +1,6 @@
 -- Patch sets per merged change (Gerrit revisions; GitHub has none), by month
 -- of merge: merged changes, mean and median patch sets, and the most.
-SELECT CAST(date_trunc('month', submitted) AS DATE)  AS month,
+SELECT submitted_month  AS month,
        CAST(count(*) AS BIGINT)                       AS merged,
        avg(patch_sets)                                AS mean_patch_sets,
        quantile_cont(patch_sets, 0.5)                 AS median_patch_sets,

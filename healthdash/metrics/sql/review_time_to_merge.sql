@@ -1,7 +1,7 @@
 -- Time to merge: hours from creation to merge (Gerrit ``submitted`` / GitHub
 -- ``merged_at``) of merged changes, by month of merge: merged changes, median
 -- and p90 hours.
-SELECT CAST(date_trunc('month', submitted) AS DATE)                     AS month,
+SELECT submitted_month                     AS month,
        CAST(count(*) AS BIGINT)                                          AS merged,
        quantile_cont(epoch(submitted - created) / 3600.0, 0.5)           AS median_hours,
        quantile_cont(epoch(submitted - created) / 3600.0, 0.9)           AS p90_hours
