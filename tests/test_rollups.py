@@ -1,4 +1,5 @@
-"""Rollup-backed metrics equal the same metrics computed from the contributions themselves.
+"""Rollup-backed metrics equal the same metrics computed from the contributions themselves
+(``Filters.rollups`` off: the same SQL reads the filtered contributions one by one).
 
 The community of tests/neutrality_community.py plus two affiliation changes written
 after collection (so the end-of-write rebuild must refresh the rollups):
@@ -8,12 +9,14 @@ after collection (so the end-of-write rebuild must refresh the rollups):
 Each filter set below runs both ways; the hand-counted rows pin what the rollups must give.
 """
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
+from polars.testing import assert_frame_equal
 
 from healthdash.identity import overrides
-from healthdash.metrics import neutrality, parse_filters
+from healthdash.metrics import neutrality, participation, parse_filters, reviews
 from healthdash.metrics.cycles import resolve_cycle
 from healthdash.warehouse import reader, writer
 from healthdash.warehouse.identity_load import rebuild_people, store_imported
@@ -42,14 +45,25 @@ def con(tmp_path_factory):
         yield connection
 
 
+#: Every metric that reads a rollup when the filters allow.
+METRICS = [neutrality.affiliation_changes, participation.top_organisations, participation.summary,
+           neutrality.concentration, neutrality.pony_factor, neutrality.org_shares, neutrality.org_totals,
+           reviews.reviews_by_org, reviews.reviews_by_person]
+
+
+def filters_for(con, query: str, rollups: bool = True):
+    return replace(resolve_cycle(con, parse_filters(query)), rollups=rollups)
+
+
 def changes(con, query: str, rollups: bool):
-    frame = neutrality.affiliation_changes(con, resolve_cycle(con, parse_filters(query)), rollups=rollups)
+    frame = neutrality.affiliation_changes(con, filters_for(con, query, rollups))
     return frame.select("person", "changed_on", "from_org", "to_org", "last_day_before", "rule").rows()
 
 
+@pytest.mark.parametrize("metric", METRICS, ids=lambda m: m.__name__)
 @pytest.mark.parametrize("query", FILTER_SETS)
-def test_affiliation_changes_from_change_points_equal_the_lag_over_contributions(con, query):
-    assert changes(con, query, rollups=True) == changes(con, query, rollups=False)
+def test_rollup_backed_metrics_equal_the_metric_over_contributions(con, query, metric):
+    assert_frame_equal(metric(con, filters_for(con, query)), metric(con, filters_for(con, query, rollups=False)))
 
 
 def test_change_points_give_the_hand_counted_changes(con):
@@ -61,4 +75,16 @@ def test_change_points_give_the_hand_counted_changes(con):
     assert changes(con, "start=2024-02-10&end=2024-07-15", rollups=True) == [a1]
     assert changes(con, "end=2024-07-14&bots=1", rollups=True) == [zuul]
     assert changes(con, "org=Globex", rollups=True) == [a1]
-    assert con.execute("SELECT count(*) FROM affiliation_change_points").fetchone()[0] == 3  # a1 twice, zuul
+    assert con.execute("SELECT count(*) FROM affiliation_change_points").fetchall() == [(3,)]  # a1 twice, zuul
+
+
+def test_whole_history_totals_give_the_hand_counted_shares(con):
+    # bots excluded, both teams (tests/neutrality_community.py), a1's 07-15 commit now Globex:
+    # Acme: a1 3 commits + merged c1, a2 2 commits + core review of c2 = 7
+    # Globex: g1 3 commits + core review of c1, a1's 07-15 commit = 5
+    # Initech: i1 3 commits (nova 03-10, swift 02-20 and 09-10) + review of c1 = 4
+    # Independent: p1 2 commits + review of c2, p2 1 commit = 4 (ties: by name)          total 20
+    top = participation.top_organisations(con, filters_for(con, ""))
+    assert top.select("org", "contributions", "contributors").rows() == [
+        ("Acme", 7, 2), ("Globex", 5, 2), ("Independent", 4, 2), ("Initech", 4, 1)]
+    assert con.execute("SELECT sum(n) FROM contribution_totals WHERE NOT is_bot").fetchall() == [(20,)]

@@ -41,6 +41,9 @@ class Filters:
     cycle: str | None = None
     include_bots: bool = False
     extra: Mapping[str, str] = field(default_factory=dict)
+    #: Read precomputed rollups where the filters allow (never from a URL: only the equivalence
+    #: test turns it off, to compare the rollups with the contributions they summarise).
+    rollups: bool = True
 
     def params(self) -> dict[str, Any]:
         """Named SQL parameters shared by every metric query."""
@@ -53,6 +56,7 @@ class Filters:
             "f_start": self.start,
             "f_end": self.end,
             "f_bots": self.include_bots,
+            "f_rollups": self.rollups,
         }
 
     def with_cycle(self, cycles: Mapping[str, tuple[date, date]]) -> "Filters":

@@ -95,14 +95,12 @@ def person_attribution(con: duckdb.DuckDBPyConnection, filters: Filters | None =
     return run(con, "neutrality_person", filters, person=person)
 
 
-def affiliation_changes(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
-                        *, rollups: bool = True) -> pl.DataFrame:
+def affiliation_changes(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
     """People whose organisation changed: person, changed_on, from_org, to_org, rule, source.
 
     Reads the precomputed change points unless a team / project / repo / kind filter needs the
-    contributions themselves; ``rollups=False`` always computes from contributions (the
-    equivalence test compares both)."""
-    return run(con, "neutrality_affiliation_changes", filters, rollups=rollups)
+    contributions themselves (``filters.rollups`` off: always from contributions)."""
+    return run(con, "neutrality_affiliation_changes", filters)
 
 
 def affiliation_conflicts(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:

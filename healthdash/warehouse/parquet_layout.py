@@ -46,17 +46,22 @@ PARTITION_DATES: dict[str, str] = {
 IDENTITY_TABLES = frozenset({"people", "identity_person", "affiliations"})
 
 
-def _derived_sql_tables() -> frozenset[str]:
+def _derived_sql_tables(prefix: str = "") -> frozenset[str]:
     folder = resources.files("healthdash.warehouse").joinpath("derived")
     created = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?TABLE\s+\"?(\w+)", re.IGNORECASE)
-    return frozenset(name for entry in folder.iterdir() if entry.name.endswith(".sql")
+    return frozenset(name for entry in folder.iterdir()
+                     if entry.name.startswith(prefix) and entry.name.endswith(".sql")
                      for name in created.findall(entry.read_text("utf-8")))
 
 
 DERIVED_TABLES = IDENTITY_TABLES | _derived_sql_tables()
 
 #: Never written: raw API pages (may hold anything a server answered) and migration bookkeeping.
-NEVER_EXPORTED = frozenset({"raw_items", "schema_migrations"})
+#: The speed rollups (``derived/rollup_*.sql``, issue 11) are not written either: caches of the
+#: exported tables that import-warehouse rebuilds, and the ones summarising contribution_facts
+#: cannot drop a private bug's contributions row by row as contribution_facts' export does.
+ROLLUP_TABLES = _derived_sql_tables("rollup_")
+NEVER_EXPORTED = frozenset({"raw_items", "schema_migrations", *ROLLUP_TABLES})
 
 #: Text columns that may hold a URL or an error message: credentials are masked on the way out
 #: (they are already masked when stored; this is the net under it).

@@ -7,7 +7,7 @@
 -- over every contribution of a person); a date window then keeps the points whose
 -- previous contribution falls inside it, exactly as the lag over the window's
 -- contributions does.  Those four filters change which contributions are
--- consecutive, so with any of them (or $rollups false) the lag runs over the filtered
+-- consecutive, so with any of them (or $f_rollups false) the lag runs over the filtered
 -- contributions.
 WITH filtered AS (
     SELECT person_id, org, org_rule, org_origin, ts,
@@ -16,7 +16,7 @@ WITH filtered AS (
     FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
                           $f_start::DATE, $f_end::DATE, NULL::VARCHAR[], $f_kinds::VARCHAR[],
                           $f_bots::BOOLEAN)
-    WHERE NOT ($rollups::BOOLEAN AND $f_teams::VARCHAR[] IS NULL AND $f_projects::VARCHAR[] IS NULL
+    WHERE NOT ($f_rollups::BOOLEAN AND $f_teams::VARCHAR[] IS NULL AND $f_projects::VARCHAR[] IS NULL
                AND $f_repos::VARCHAR[] IS NULL AND $f_kinds::VARCHAR[] IS NULL)
 ),
 c AS (
@@ -24,7 +24,7 @@ c AS (
     UNION ALL
     SELECT person_id, org, org_rule, org_origin, ts, previous_org, previous_ts
     FROM affiliation_change_points
-    WHERE $rollups::BOOLEAN AND $f_teams::VARCHAR[] IS NULL AND $f_projects::VARCHAR[] IS NULL
+    WHERE $f_rollups::BOOLEAN AND $f_teams::VARCHAR[] IS NULL AND $f_projects::VARCHAR[] IS NULL
       AND $f_repos::VARCHAR[] IS NULL AND $f_kinds::VARCHAR[] IS NULL
       AND with_bots = coalesce($f_bots::BOOLEAN, false)
       AND ($f_start::DATE IS NULL OR previous_ts >= CAST($f_start::DATE AS TIMESTAMPTZ))

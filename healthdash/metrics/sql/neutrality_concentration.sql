@@ -4,19 +4,21 @@
 --   independent_share = share of contributions by people with no organisation.
 -- Each independent (or unknown) person is their own organisation here
 -- (org_unit), as the community's own tooling counted them.
+-- Reads contribution_counts_in (whole-history rollup when the filters allow, else the
+-- filtered contributions one by one): counts are sum(n).
 WITH c AS (
-    SELECT kind, org_unit, is_independent
-    FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
-                          $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
-                          $f_bots::BOOLEAN)
+    SELECT kind, org_unit, is_independent, n
+    FROM contribution_counts_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                                $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
+                                $f_bots::BOOLEAN, $f_rollups::BOOLEAN)
 ),
 both_levels AS (
-    SELECT kind, org_unit, is_independent FROM c
+    SELECT kind, org_unit, is_independent, n FROM c
     UNION ALL
-    SELECT 'all', org_unit, is_independent FROM c
+    SELECT 'all', org_unit, is_independent, n FROM c
 ),
 units AS (
-    SELECT kind, org_unit, count(*) AS n, count(*) FILTER (WHERE is_independent) AS n_independent
+    SELECT kind, org_unit, sum(n) AS n, coalesce(sum(n) FILTER (WHERE is_independent), 0) AS n_independent
     FROM both_levels GROUP BY kind, org_unit
 ),
 shares AS (

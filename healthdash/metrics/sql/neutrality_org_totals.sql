@@ -1,15 +1,17 @@
 -- Every organisation's contributions under the filters, with its people and its
 -- most active person (ties: smallest person id): the entry points of the
 -- organisation and person drill-downs.  Independents are one "Independent" row.
+-- Reads contribution_counts_in (whole-history rollup when the filters allow, else the
+-- filtered contributions one by one): counts are sum(n).
 WITH c AS (
-    SELECT org, person_id
-    FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
-                          $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
-                          $f_bots::BOOLEAN)
+    SELECT org, person_id, n
+    FROM contribution_counts_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                                $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
+                                $f_bots::BOOLEAN, $f_rollups::BOOLEAN)
 ),
 per_person AS (
-    SELECT org, person_id, count(*) AS n,
-           row_number() OVER (PARTITION BY org ORDER BY count(*) DESC, person_id) AS rnk
+    SELECT org, person_id, sum(n) AS n,
+           row_number() OVER (PARTITION BY org ORDER BY sum(n) DESC, person_id) AS rnk
     FROM c GROUP BY org, person_id
 )
 SELECT p.org,

@@ -1,15 +1,17 @@
 -- Pony factor: the elephant factor over people -- the fewest people whose
 -- contributions sum to >= 50% -- per kind and over all filtered kinds ('all').
 -- top_person_share says how much rests on the single busiest person.
+-- Reads contribution_counts_in (whole-history rollup when the filters allow, else the
+-- filtered contributions one by one): counts are sum(n).
 WITH c AS (
-    SELECT kind, person_id
-    FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
-                          $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
-                          $f_bots::BOOLEAN)
+    SELECT kind, person_id, n
+    FROM contribution_counts_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                                $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
+                                $f_bots::BOOLEAN, $f_rollups::BOOLEAN)
 ),
 per_person AS (
-    SELECT kind, person_id, count(*) AS n FROM (
-        SELECT kind, person_id FROM c UNION ALL SELECT 'all', person_id FROM c
+    SELECT kind, person_id, sum(n) AS n FROM (
+        SELECT kind, person_id, n FROM c UNION ALL SELECT 'all', person_id, n FROM c
     ) GROUP BY kind, person_id
 ),
 shares AS (

@@ -4,22 +4,24 @@
 -- domain "x.example (unmapped)" is one, README "Affiliation data"); top_org = the organisation with most contributions and
 -- top_org_share = its contributions / ALL contributions (independents included
 -- in the denominator); independent_share likewise.
+-- Reads contribution_counts_in (whole-history rollup when the filters allow, else the
+-- filtered contributions one by one): counts are sum(n).
 WITH c AS (
-    SELECT org, person_id
-    FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
-                          $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
-                          $f_bots::BOOLEAN)
+    SELECT org, person_id, n
+    FROM contribution_counts_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                                $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
+                                $f_bots::BOOLEAN, $f_rollups::BOOLEAN)
 ),
 per_org AS (
-    SELECT org, count(*) AS n FROM c WHERE org NOT IN ('Independent', 'Unknown') GROUP BY org
+    SELECT org, sum(n) AS n FROM c WHERE org NOT IN ('Independent', 'Unknown') GROUP BY org
 ),
 top AS (
     SELECT org, n FROM per_org ORDER BY n DESC, org LIMIT 1
 ),
 totals AS (
-    SELECT count(*) AS contributions,
+    SELECT coalesce(sum(n), 0) AS contributions,
            count(DISTINCT person_id) AS contributors,
-           count(*) FILTER (WHERE org = 'Independent') AS independent
+           coalesce(sum(n) FILTER (WHERE org = 'Independent'), 0) AS independent
     FROM c
 )
 SELECT CAST(t.contributions AS BIGINT)                          AS contributions,

@@ -2,12 +2,14 @@
 -- and, separately, Code-Review votes on their own changes (self_votes, which no
 -- participation number counts).  Org = the reviewer's organisation at their
 -- latest review in the window.
+-- Reads contribution_counts_in (whole-history rollup when the filters allow, else the
+-- filtered contributions one by one): counts are sum(n).
 WITH reviews AS (
-    SELECT person_id, arg_max(org, ts) AS org, count(*) AS reviews,
-           count(*) FILTER (WHERE kind = 'core_review') AS core_approvals
-    FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
-                          $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], ['review', 'core_review'],
-                          $f_bots::BOOLEAN)
+    SELECT person_id, arg_max(org, last_ts) AS org, sum(n) AS reviews,
+           coalesce(sum(n) FILTER (WHERE kind = 'core_review'), 0) AS core_approvals
+    FROM contribution_counts_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                                $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], ['review', 'core_review'],
+                                $f_bots::BOOLEAN, $f_rollups::BOOLEAN)
     GROUP BY person_id
 ),
 self_votes AS (

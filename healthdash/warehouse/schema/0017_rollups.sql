@@ -73,3 +73,37 @@ CREATE TABLE ci_patch_sets (
     month       DATE,
     failed      BOOLEAN
 );
+
+-- Contributions over the whole history per person, organisation, kind and bot flag
+-- (derived/rollup_contribution_totals.sql).
+CREATE TABLE contribution_totals (
+    person_id       VARCHAR,
+    org             VARCHAR,
+    org_unit        VARCHAR,
+    is_independent  BOOLEAN,
+    kind            VARCHAR,
+    is_bot          BOOLEAN,
+    n               BIGINT,
+    last_ts         TIMESTAMPTZ
+);
+
+-- contributions_in counted: rows of (person_id, org, org_unit, is_independent, kind,
+-- is_bot, n, last_ts) whose n add up to the filtered contributions.  From
+-- contribution_totals when only the organisation, kind and bots filters are set (and
+-- f_rollups is true, as it is except in the equivalence test); otherwise one row per
+-- filtered contribution (n = 1, last_ts = its time), so a team, project, repo or date
+-- filter - mid-month days included - stays exact.  Metrics sum n instead of counting rows.
+CREATE OR REPLACE MACRO contribution_counts_in(f_teams, f_projects, f_repos, f_start, f_end, f_orgs, f_kinds,
+                                               f_bots, f_rollups) AS TABLE
+SELECT person_id, org, org_unit, is_independent, kind, is_bot, n, last_ts
+FROM contribution_totals
+WHERE coalesce(f_rollups, true)
+  AND f_teams IS NULL AND f_projects IS NULL AND f_repos IS NULL AND f_start IS NULL AND f_end IS NULL
+  AND (f_orgs IS NULL OR list_contains(f_orgs, org))
+  AND (f_kinds IS NULL OR list_contains(f_kinds, kind))
+  AND (coalesce(f_bots, false) OR NOT is_bot)
+UNION ALL
+SELECT person_id, org, org_unit, is_independent, kind, is_bot, 1 AS n, ts AS last_ts
+FROM contributions_in(f_teams, f_projects, f_repos, f_start, f_end, f_orgs, f_kinds, f_bots)
+WHERE NOT (coalesce(f_rollups, true)
+           AND f_teams IS NULL AND f_projects IS NULL AND f_repos IS NULL AND f_start IS NULL AND f_end IS NULL);
