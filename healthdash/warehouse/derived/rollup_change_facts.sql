@@ -1,5 +1,5 @@
 -- Rebuilt at the end of every write session, after change_owner_orgs (files run in name
--- order; see schema/0017_rollups.sql): each change with what the review metrics filter
+-- order; see schema/0018_rollups_reviews_totals.sql): each change with what the review metrics filter
 -- and measure on, so review_changes_in reads one table instead of joining repos,
 -- projects and owners on every call (300k changes: ~170 ms a call, issue 11):
 -- project and team (a repository without one is its own project, 'Unassigned' team),

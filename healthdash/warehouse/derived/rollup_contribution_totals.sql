@@ -1,5 +1,5 @@
 -- Rebuilt at the end of every write session, after contribution_facts (files run in name
--- order; see schema/0017_rollups.sql): contributions over the whole history per person,
+-- order; see schema/0018_rollups_reviews_totals.sql): contributions over the whole history per person,
 -- organisation (org_unit: independents one per person), kind and bot flag, with the
 -- latest contribution's time.  128k rows instead of 2.4M at full scale (issue 11): the
 -- default view of the share, concentration and review-by-organisation metrics reads
