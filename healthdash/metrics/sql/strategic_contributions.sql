@@ -72,15 +72,10 @@ collected AS (   -- a category whose source is not collected is "no data", never
 ),
 security_bugs AS (SELECT DISTINCT bug_ref FROM bug_lifecycle WHERE is_security),
 commit_keys AS (SELECT DISTINCT item_key FROM f WHERE kind = 'commit'),
-commit_lines AS (
-    SELECT k.item_key,
-           sum(coalesce(cf.added, 0) + coalesce(cf.removed, 0))                                 AS changed_lines,
-           coalesce(sum(coalesce(cf.added, 0) + coalesce(cf.removed, 0))
-                    FILTER (WHERE is_test_path(cf.path)), 0)                                   AS test_lines,
-           bool_or(regexp_matches(lower(cf.path), '(support|feature)[-_]matrix'))               AS touches_matrix
+key_lines AS (   -- per commit, summed once per write (derived/rollup_commit_lines.sql)
+    SELECT l.item_key, l.changed_lines, l.test_lines, l.touches_matrix
     FROM commit_keys k
-    JOIN commit_files cf ON k.item_key = cf.repo || '@' || cf.sha
-    GROUP BY k.item_key
+    JOIN commit_lines l ON l.item_key = k.item_key
 ),
 flagged AS (
     SELECT k.period, k.period_start, k.period_end, k.unit, k.item_key, k.kind,
@@ -98,7 +93,7 @@ flagged AS (
     FROM keyed k
     LEFT JOIN change_owner_orgs o ON o.source = k.source AND o.change_key = k.change_key
                                   AND k.kind IN ('review', 'core_review')
-    LEFT JOIN commit_lines l ON l.item_key = k.item_key AND k.kind = 'commit'
+    LEFT JOIN key_lines l ON l.item_key = k.item_key AND k.kind = 'commit'
 ),
 counts AS (
     SELECT period, any_value(period_start) AS period_start, any_value(period_end) AS period_end,
