@@ -1,7 +1,7 @@
 -- Reviews per person: votes on others' changes (reviews, of which core approvals)
 -- and, separately, Code-Review votes on their own changes (self_votes, which no
--- participation number counts).  Org = the reviewer's organisation at their
--- latest review in the window.
+-- participation number counts; found once per write: self_review_votes).  Org = the
+-- reviewer's organisation at their latest review in the window.
 -- Reads contribution_counts_in (whole-history rollup when the filters allow, else the
 -- filtered contributions one by one): counts are sum(n).
 WITH reviews AS (
@@ -13,16 +13,15 @@ WITH reviews AS (
     GROUP BY person_id
 ),
 self_votes AS (
-    SELECT rp.person_id, count(*) AS self_votes
-    FROM review_changes_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
-                           $f_orgs::VARCHAR[]) c
-    JOIN review_votes v USING (source, change_key)
-    JOIN identity_people rp ON rp.identity_id = v.reviewer_identity
-    JOIN identity_people op ON op.identity_id = c.owner_identity
-    WHERE v.label = 'Code-Review' AND v.value <> 0 AND rp.person_id = op.person_id
-      AND ($f_start::DATE IS NULL OR v.voted_at >= CAST($f_start::DATE AS TIMESTAMPTZ))
-      AND ($f_end::DATE IS NULL OR v.voted_at < CAST($f_end::DATE AS TIMESTAMPTZ) + INTERVAL 1 DAY)
-    GROUP BY rp.person_id
+    SELECT person_id, count(*) AS self_votes    -- the change's scope, as review_changes_in
+    FROM self_review_votes
+    WHERE ($f_teams::VARCHAR[] IS NULL OR list_contains($f_teams::VARCHAR[], team))
+      AND ($f_projects::VARCHAR[] IS NULL OR list_contains($f_projects::VARCHAR[], project))
+      AND ($f_repos::VARCHAR[] IS NULL OR list_contains($f_repos::VARCHAR[], repo))
+      AND ($f_orgs::VARCHAR[] IS NULL OR list_contains($f_orgs::VARCHAR[], owner_org))
+      AND ($f_start::DATE IS NULL OR voted_at >= CAST($f_start::DATE AS TIMESTAMPTZ))
+      AND ($f_end::DATE IS NULL OR voted_at < CAST($f_end::DATE AS TIMESTAMPTZ) + INTERVAL 1 DAY)
+    GROUP BY person_id
 )
 SELECT r.person_id, coalesce(pe.display_name, any_value(ip.name)) AS name, r.org,
        CAST(r.reviews AS BIGINT) AS reviews, CAST(r.core_approvals AS BIGINT) AS core_approvals,
