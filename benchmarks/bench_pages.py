@@ -3,24 +3,32 @@
 Serves the dashboard over WAREHOUSE with waitress (as ``healthdash serve`` does) in this
 process; Flask hooks add up the server time and count the requests of each page load.
 
-* Baseline, measured in the same run: the app's 404 page (shell, router, no data).
-* First full render of each page with empty caches (a fresh app per page): from navigation
-  until every chart body holds its graph, table or message and no loading spinner is left;
-  then the same URL again (memoised views, still a fresh browser tab).
-* A narrow filter (one team, last year) on Participation: cold render.
-* 20 concurrent clients replaying the recorded requests of every page load for
-  ``--seconds``: p50 / p95 latency and requests per second.
+* Baseline, measured in the same run: the app's 404 page (shell, router, no data), cold browser.
+* Per page, first full render = from navigation start (``performance.timeOrigin``) until every
+  chart body of the open tab holds its drawn graph, table or message, every KPI row its cards,
+  and no loading spinner is left, timed in the page by a ``requestAnimationFrame`` hook
+  (``performance.now()``):
+  - cold: a fresh app (empty memo: nothing computed yet) and a fresh browser profile;
+  - cold browser, warm server: the same app (the page's views now memoised, as after
+    ``serve``'s warm-up), a fresh browser profile;
+  - warm: the same browser and app again.
+* A narrow filter (one team, last year) on Participation, cold.
+* ``serve``'s warm-up: seconds to compute every page's default view on a fresh app.
+* 20 concurrent clients replaying the recorded requests of every page load for ``--seconds``:
+  p50 / p95 latency and requests per second, against one client (baseline).
 * Peak RSS of the serving process.
 
-Usage: python benchmarks/bench_pages.py WAREHOUSE [--seconds 20] [--clients 20]
+Usage: python benchmarks/bench_pages.py WAREHOUSE [--seconds 20] [--clients 20] [--pages /,/quality]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import json
 import logging
+import os
 import resource
 import shutil
 import statistics
@@ -41,17 +49,26 @@ from selenium.webdriver.chrome.service import Service  # noqa: E402
 from waitress.server import create_server  # noqa: E402
 
 from healthdash.dashboard.app import create_app  # noqa: E402
+from healthdash.dashboard.warmup import warm as warm_views  # noqa: E402
 from healthdash.warehouse import reader  # noqa: E402
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 PAGES = ["/", "/participation", "/quality", "/security", "/strategic", "/commonality", "/consistency", "/data"]
+#: In the page: resolve with performance.now() at the first frame where everything is drawn.
 RENDERED_JS = """
-if (!document.querySelector('#page-content > *')) return false;
-if (document.querySelector('._dash-loading, [data-dash-is-loading="true"], .dash-spinner')) return false;
-if (document.querySelector('.chart-body:empty, .chart-fill:empty, .kpi-row:empty, #data-body:empty')) return false;
-var plots = document.querySelectorAll('.js-plotly-plot');
-for (var i = 0; i < plots.length; i++) { if (!(plots[i].data && plots[i]._fullLayout)) return false; }
-return true;
+var done = arguments[arguments.length - 1];
+function drawn() {
+    if (!document.querySelector('#page-content > *')) return false;
+    if (document.querySelector('._dash-loading, [data-dash-is-loading="true"], .dash-spinner')) return false;
+    if (document.querySelector('.chart-body:empty, .chart-fill:empty, .kpi-row:empty, #data-body:empty')) return false;
+    var plots = document.querySelectorAll('.js-plotly-plot');
+    for (var i = 0; i < plots.length; i++) {
+        if (!(plots[i].data && plots[i]._fullLayout && plots[i].querySelector('.main-svg'))) return false;
+    }
+    return true;
+}
+function look() { if (drawn()) { done(performance.now()); } else { requestAnimationFrame(look); } }
+look();
 """
 
 
@@ -85,6 +102,7 @@ class Recorder:
 def serve(warehouse: Path):
     app = create_app(warehouse=warehouse)
     recorder = Recorder(app.server)
+    recorder.context = app.server.config["HEALTHDASH_CONTEXT"]
     server = create_server(app.server, host="127.0.0.1", port=0, threads=8)
     threading.Thread(target=server.run, daemon=True).start()
     return f"http://127.0.0.1:{server.effective_port}", recorder, server
@@ -99,16 +117,24 @@ def browser(profile: Path):
     return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
 
 
-def render(driver, url: str, timeout: float = 120.0) -> float:
-    """Seconds from navigation until every section of the page is rendered."""
+def render(driver, url: str, timeout: float = 180.0) -> float:
+    """Seconds from navigation start until every section of the page is drawn (in-page timing)."""
     driver.get("about:blank")
-    started = time.perf_counter()
+    driver.set_script_timeout(timeout)
     driver.get(url)
-    while time.perf_counter() - started < timeout:
-        if driver.execute_script(RENDERED_JS):
-            return time.perf_counter() - started
-        time.sleep(0.02)
-    raise TimeoutError(f"{url} did not finish rendering in {timeout:.0f} s")
+    return driver.execute_async_script(RENDERED_JS) / 1000
+
+
+@contextlib.contextmanager
+def fresh_browser():
+    """A headless Chromium with an empty profile (no cached bundles), removed afterwards."""
+    profile = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    driver = browser(profile)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 def narrow_query(warehouse: Path) -> str:
@@ -152,49 +178,62 @@ def load_test(base: str, bodies: list[bytes], clients: int, seconds: float) -> d
             "p95": latencies[int(0.95 * (len(latencies) - 1))], "rps": len(latencies) / seconds}
 
 
-def run(warehouse: Path, clients: int = 20, seconds: float = 20.0, out=print) -> dict:
+def cold_render(base: str, url: str) -> float:
+    with fresh_browser() as driver:
+        return render(driver, base + url)
+
+
+def run(warehouse: Path, clients: int = 20, seconds: float = 20.0, out=print, pages: list[str] | None = None) -> dict:
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)   # "task queue depth" is the point here
-    profile = Path(tempfile.mkdtemp(prefix="bench-pages-"))
-    driver = browser(profile)
-    results: dict = {"pages": {}}
+    results: dict = {"pages": {}, "load": os.getloadavg()}
     replay: list[bytes] = []
-    try:
-        base, recorder, server = serve(warehouse)
-        baseline = statistics.median(render(driver, f"{base}/no-such-page") for _ in range(3))
-        server.close()
-        out(f"baseline: 404 page (shell and router, no data) first full render {baseline * 1000:7.0f} ms")
-        out(f"{'page':<34}{'cold':>9}{'ratio':>8}{'server':>9}{'callbacks':>10}{'warm':>9}{'ratio':>8}"
-        "   (server: all requests of the cold load; callbacks: callback round trips)")
-        targets = [(page, "") for page in PAGES] + [("/participation", "?" + narrow_query(warehouse))]
-        for page, query in targets:
-            base, recorder, server = serve(warehouse)          # fresh app: empty caches
-            try:
-                cold = render(driver, base + page + query)
-                server_s, requests = recorder.seconds, recorder.callbacks
-                replay += recorder.bodies
+    out(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}, {os.cpu_count()} CPUs")
+    base, recorder, server = serve(warehouse)
+    baseline = statistics.median(cold_render(base, "/no-such-page") for _ in range(3))
+    server.close()
+    out(f"baseline: 404 page (shell and router, no data), cold browser: first full render {baseline * 1000:6.0f} ms")
+    out(f"{'page':<28}{'cold':>8}{'ratio':>7}{'server':>8}{'reqs':>6}{'cold br.':>9}{'ratio':>7}{'server':>8}"
+        f"{'warm':>8}{'ratio':>7}   (cold: empty memo, new browser; cold br.: memo warm, new browser; "
+        "server: time in all requests of that load; reqs: callback requests)")
+    targets = [(page, "") for page in (pages or PAGES)] + [("/participation", "?" + narrow_query(warehouse))]
+    for page, query in targets:
+        base, recorder, server = serve(warehouse)          # fresh app: empty memo
+        try:
+            cold = cold_render(base, page + query)
+            server_s, requests = recorder.seconds, recorder.callbacks
+            replay += recorder.bodies
+            recorder.reset()
+            with fresh_browser() as driver:
+                first = render(driver, base + page + query)
+                first_server = recorder.seconds
                 warm = render(driver, base + page + query)
-            finally:
-                server.close()
-            label = page + (" (narrow)" if query else "")
-            results["pages"][label] = {"cold": cold, "server": server_s, "requests": requests, "warm": warm}
-            out(f"{label:<34}{cold * 1000:>8.0f}m{cold / baseline:>7.1f}x{server_s * 1000:>8.0f}m{requests:>10}"
-                f"{warm * 1000:>8.0f}m{warm / baseline:>7.1f}x")
-        base, recorder, server = serve(warehouse)
-        for body in replay:                                     # warm the caches as a first visitor would
-            urllib.request.urlopen(urllib.request.Request(f"{base}/_dash-update-component", data=body,
-                                                          headers={"Content-Type": "application/json"})).read()
-        single = load_test(base, replay, 1, min(seconds, 5.0))
-        load = load_test(base, replay, clients, seconds)
-        server.close()
-        results["load"] = load
-        out(f"1 client (baseline): p50 {single['p50'] * 1000:.0f} ms, p95 {single['p95'] * 1000:.0f} ms, "
-            f"{single['rps']:.0f} req/s")
-        out(f"{clients} concurrent clients for {seconds:.0f} s over {len(replay)} recorded requests: "
-            f"p50 {load['p50'] * 1000:.0f} ms, p95 {load['p95'] * 1000:.0f} ms "
-            f"({load['p95'] / single['p95']:.1f}x one client), {load['rps']:.0f} req/s, {load['errors']} errors")
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+        finally:
+            server.close()
+            recorder.context.warehouse.close()     # the next page starts from a fresh app
+        label = page + (" (narrow)" if query else "")
+        results["pages"][label] = {"cold": cold, "server": server_s, "requests": requests,
+                                   "cold_browser": first, "cold_browser_server": first_server, "warm": warm}
+        out(f"{label:<28}{cold * 1000:>7.0f}m{cold / baseline:>6.1f}x{server_s * 1000:>7.0f}m{requests:>6}"
+            f"{first * 1000:>8.0f}m{first / baseline:>6.1f}x{first_server * 1000:>7.0f}m"
+            f"{warm * 1000:>7.0f}m{warm / baseline:>6.1f}x")
+    app = create_app(warehouse=warehouse)
+    started = time.perf_counter()
+    views = warm_views(app.server.config["HEALTHDASH_CONTEXT"])
+    results["warmup_s"] = time.perf_counter() - started
+    out(f"serve's warm-up: {views} default views (every page, no filters) in {results['warmup_s']:.1f} s")
+    base, recorder, server = serve(warehouse)
+    for body in replay:                                     # warm the caches as a first visitor would
+        urllib.request.urlopen(urllib.request.Request(f"{base}/_dash-update-component", data=body,
+                                                      headers={"Content-Type": "application/json"})).read()
+    single = load_test(base, replay, 1, min(seconds, 5.0))
+    load = load_test(base, replay, clients, seconds)
+    server.close()
+    results["load_test"], results["single"] = load, single
+    out(f"1 client (baseline): p50 {single['p50'] * 1000:.0f} ms, p95 {single['p95'] * 1000:.0f} ms, "
+        f"{single['rps']:.0f} req/s")
+    out(f"{clients} concurrent clients for {seconds:.0f} s over {len(replay)} recorded requests: "
+        f"p50 {load['p50'] * 1000:.0f} ms, p95 {load['p95'] * 1000:.0f} ms "
+        f"({load['p95'] / single['p95']:.1f}x one client), {load['rps']:.0f} req/s, {load['errors']} errors")
     results["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out(f"peak RSS of the serving process: {results['peak_rss_mib']:.0f} MiB")
     return results
@@ -205,9 +244,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("warehouse", type=Path)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--pages", default="", help="comma-separated paths (default: every page)")
     args = parser.parse_args(argv)
-    print(json.dumps(run(args.warehouse, args.clients, args.seconds, out=functools.partial(print, flush=True)),
-                     default=float))
+    pages = [p for p in args.pages.split(",") if p] or None
+    print(json.dumps(run(args.warehouse, args.clients, args.seconds, out=functools.partial(print, flush=True),
+                         pages=pages), default=float))
 
 
 if __name__ == "__main__":

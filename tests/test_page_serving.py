@@ -152,3 +152,47 @@ def test_serve_runs_waitress_not_the_development_server(participation_warehouse,
         proc.terminate()
         output = proc.communicate(timeout=20)[0]
     assert "development server" not in output.lower()
+
+
+class _NotMemoised(Exception):
+    pass
+
+
+def _memoised(context, key: tuple) -> bool:
+    """True when ``key`` is memoised for the current warehouse file (nothing is computed)."""
+    def fail():
+        raise _NotMemoised
+
+    try:
+        context.warehouse.memo(key, fail)
+        return True
+    except _NotMemoised:
+        return False
+
+
+def test_serve_warms_every_default_view_and_again_after_a_collection(tmp_path):
+    from healthdash.dashboard.warmup import default_views, start_warmer
+
+    path = build_warehouse(tmp_path / "warm.duckdb", PARTICIPATION_FIXTURE)
+    context = create_app(warehouse=path).server.config["HEALTHDASH_CONTEXT"]
+    views = default_views()
+    assert ("chart", "scorecard") in views and ("kpis", "participation") in views
+    assert not _memoised(context, ("chart-view", "commits-by-org", ""))
+    stop = start_warmer(context, poll_s=0.05)
+    try:
+        deadline = time.monotonic() + 120
+        while not all(_memoised(context, ("chart-view", name, "")) for kind, name in views if kind == "chart"):
+            assert time.monotonic() < deadline, "the warm-up did not finish"
+            time.sleep(0.1)
+        assert _memoised(context, ("kpi-view", "participation", ""))
+        time.sleep(0.01)
+        with writer(path) as con:                       # a collection swaps a new file in: memo emptied ...
+            con.execute("DELETE FROM commits WHERE repo = 'swift'")
+        while not _memoised(context, ("chart-view", "commits-by-org", "")):   # ... and warmed again
+            assert time.monotonic() < deadline, "no warm-up after the collection"
+            time.sleep(0.1)
+    finally:
+        stop.set()
+    # the warmed view is the new file's: 11 commits plotted before, swift's 3 gone (see above)
+    assert sum(int(line.rsplit(",", 1)[1]) for line in
+               cb.chart_csv(context, "commits-by-org", "")["content"].splitlines()[1:]) == 8

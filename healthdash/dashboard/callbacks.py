@@ -60,8 +60,21 @@ def controls_from(filters: Filters) -> dict[str, Any]:
 # --------------------------------------------------------------------------- status
 
 def status_view(context: DashboardContext, pathname: str | None, search: str | None):
-    """A banner when there is nothing to show: no warehouse, empty, outdated, bad filter."""
-    if (pathname or "").startswith("/embed"):   # the chart alone, but never numbers from a half-run source
+    """A banner when there is nothing to show: no warehouse, empty, outdated, bad filter.
+
+    Memoised per warehouse file version (its checks cost ~0.5 s at a million commits, on every
+    page load and filter change); without a warehouse it is computed each time (it says so).
+    """
+    path = pathname or "/"
+    kind = "/embed" if path.startswith("/embed") else ("/data" if path == "/data" else "/")
+    try:
+        return context.warehouse.memo(("status", kind, search or ""), lambda: _status(context, kind, search))
+    except HealthdashError:
+        return _status(context, kind, search)
+
+
+def _status(context: DashboardContext, pathname: str, search: str | None):
+    if pathname.startswith("/embed"):   # the chart alone, but never numbers from a half-run source
         try:
             incomplete = incomplete_sources(context)
         except HealthdashError:

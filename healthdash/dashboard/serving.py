@@ -16,8 +16,14 @@ import os
 DEFAULT_THREADS = max(8, 4 * (os.cpu_count() or 2))
 
 
-def serve_app(dash_app, *, host: str, port: int, debug: bool = False, threads: int = DEFAULT_THREADS) -> None:
-    """Serve ``dash_app`` until interrupted: waitress, or Dash's debug server with ``debug``."""
+def serve_app(dash_app, *, host: str, port: int, debug: bool = False, threads: int = DEFAULT_THREADS,
+              warm: bool = True) -> None:
+    """Serve ``dash_app`` until interrupted: waitress, or Dash's debug server with ``debug``; with
+    ``warm``, every page's default view is computed at start and after each collection."""
+    if warm:
+        from healthdash.dashboard.warmup import start_warmer  # noqa: PLC0415
+
+        start_warmer(dash_app.server.config["HEALTHDASH_CONTEXT"])
     if debug:
         dash_app.run(host=host, port=port, debug=True)
         return

@@ -14,7 +14,7 @@ from typing import Any
 import plotly.graph_objects as go
 import polars as pl
 
-from healthdash.dashboard.charts import Chart, register
+from healthdash.dashboard.charts import Chart, reads_except, register
 from healthdash.dashboard.figures import COLORS, apply_house_style, empty_figure, is_present
 from healthdash.metrics import scorecard
 from healthdash.settings import SCORECARD_DEFAULTS
@@ -86,6 +86,7 @@ def scorecard_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
 
 register(Chart(
     name="scorecard", title="Scorecard", page="overview", metric=scorecard.scorecard,
+    reads=reads_except("project", "repo", "org", "kind"),     # whole teams are scored (see description)
     figure=scorecard_figure, order=0, width=12,
     description=("Each team's commonality, consistency, security, quality and neutrality scored 0–100 from "
                  "the numbers the area pages show, for one release cycle (the one in the filters, else the "
