@@ -78,7 +78,7 @@ class Recorder:
     def __init__(self, server) -> None:
         self.lock = threading.Lock()
         self.reset()
-        server.before_request(self._before)
+        server.before_request_funcs.setdefault(None, []).insert(0, self._before)   # first: times everything
         server.after_request(self._after)
 
     def reset(self) -> None:

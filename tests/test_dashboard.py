@@ -327,3 +327,22 @@ def test_a_broken_figure_builder_or_kpi_metric_stays_inside_its_card(context):
     text = {card.id: _text(card) for card in cards}
     assert text["kpi-participation-contributors"].startswith("5 ")  # the good KPIs still show
     assert text["kpi-test-bad-kpi"].startswith("– Broken unavailable")
+
+
+def test_the_filter_bar_sends_options_only_when_they_differ_from_the_shells(context):
+    no_update = cb.no_update
+    keys = list(cb._OPTION_KEYS)                          # team, project, repo, org, cycle
+    summary, status, *options, custom = cb.chrome_view(context, "/participation", "")
+    assert summary == "All teams · all time" and custom == []
+    assert all(o is no_update for o in options)           # the shell already holds every full list
+    # team=compute narrows projects to nova and repositories to nova's two: sent, and remembered
+    summary, status, *options, custom = cb.chrome_view(context, "/participation", "?team=compute")
+    assert custom == ["project", "repo"]
+    assert [o["value"] for o in options[keys.index("project")]] == ["nova"]
+    assert [o["value"] for o in options[keys.index("repo")]] == ["nova", "python-novaclient"]
+    assert options[keys.index("team")] is no_update and options[keys.index("org")] is no_update
+    # the team cleared: the narrowed dropdowns get their full lists back, once
+    summary, status, *options, custom = cb.chrome_view(context, "/participation", "", custom)
+    assert custom == []
+    assert [o["value"] for o in options[keys.index("repo")]] == ["nova", "python-novaclient", "swift"]
+    assert options[keys.index("team")] is no_update

@@ -196,3 +196,36 @@ def test_serve_warms_every_default_view_and_again_after_a_collection(tmp_path):
     # the warmed view is the new file's: 11 commits plotted before, swift's 3 gone (see above)
     assert sum(int(line.rsplit(",", 1)[1]) for line in
                cb.chart_csv(context, "commits-by-org", "")["content"].splitlines()[1:]) == 8
+
+
+def test_a_repeated_callback_request_is_answered_from_memory_until_the_file_changes(tmp_path, monkeypatch):
+    import json as jsonlib
+
+    path = build_warehouse(tmp_path / "cache.duckdb", PARTICIPATION_FIXTURE)
+    app = create_app(warehouse=path)
+    body = {"name": "commits-by-org", "type": "chart-body"}
+    payload = {"output": '{"name":["MATCH"],"type":"chart-body"}.children',
+               "outputs": {"id": body, "property": "children"}, "changedPropIds": [],
+               "inputs": [{"id": body, "property": "id", "value": body}],
+               "state": [{"id": "url", "property": "search", "value": "?team=compute"}]}
+    client = app.server.test_client()
+    first = client.post("/_dash-update-component", json=payload)
+    assert first.status_code == 200
+
+    def broken(*_args):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(cb, "chart_body", broken)           # any recomputation would now fail
+    again = client.post("/_dash-update-component", json=payload)
+    assert again.status_code == 200 and again.data == first.data
+    assert again.headers["Content-Security-Policy"].startswith("frame-ancestors")   # still hardened
+    monkeypatch.undo()
+    time.sleep(0.01)
+    with writer(path) as con:                               # a collection swaps a new file in
+        con.execute("DELETE FROM commits WHERE repo = 'nova'")
+    fresh = client.post("/_dash-update-component", json=payload)
+    assert fresh.status_code == 200 and fresh.data != first.data
+    graph, _caption = fresh.get_json()["response"][jsonlib.dumps(body, separators=(",", ":"))]["children"]
+    # compute's 8 commits (Acme 3, Globex 3, Independent 1, Initech 1): nova's 6 gone (the bot's 7th is not
+    # counted), python-novaclient's 2 are left: bob (Globex) 1 and dave (Initech) 1
+    assert {t["name"]: sum(t["y"]) for t in graph["props"]["figure"]["data"]} == {"Globex": 1, "Initech": 1}

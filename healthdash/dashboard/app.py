@@ -27,6 +27,7 @@ from healthdash.dashboard.components import panel
 from healthdash.dashboard.data import Warehouse, friendly
 from healthdash.dashboard.figures import assign_org_colors
 from healthdash.dashboard.layout import shell
+from healthdash.dashboard.response_cache import install as install_response_cache
 from healthdash.errors import ConfigError, HealthdashError
 from healthdash.settings import Settings, load_settings
 
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, *, warehouse: str | os.PathLike
     assign_org_colors(choices(context).get("org", []))
     register_callbacks(app, context)
     app.server.config["HEALTHDASH_CONTEXT"] = context
+    install_response_cache(app.server, context.warehouse)
     harden(app.server, frame_ancestors(settings))
     return app
 

@@ -303,16 +303,25 @@ _OPTION_KEYS = ("team", "project", "repo", "org", "cycle")
 CHROME_READS = KPI_READS
 
 
-def chrome_view(context: DashboardContext, pathname: str | None, search: str | None) -> tuple:
-    """(filter summary, status banner, options per dropdown) for the URL: the filter bar's own
-    section, one request per filter change."""
+def chrome_view(context: DashboardContext, pathname: str | None, search: str | None,
+                custom: list[str] | None = None) -> tuple:
+    """(filter summary, status banner, options per dropdown, keys whose options differ from the
+    shell's) for the URL: the filter bar's own section, one request per filter change.
+
+    The shell arrives with every dropdown's full choices; options are sent only for a dropdown
+    whose choices are narrowed (projects of the chosen teams) or keep an unknown chosen value, or
+    were (``custom``, from the previous answer) and must go back to the full list -- the full
+    repository list is ~100 kB the browser would otherwise re-render on every page load.
+    """
     try:
         values = controls_from(filters_from(search))
     except FilterError:
         values = {}
-    offered = filter_options(context, values)
+    offered, full = filter_options(context, values), choices(context)
+    now = [key for key in _OPTION_KEYS if offered[key] != full[key]]
+    resend = set(now) | set(custom or [])
     return (filter_summary(search), status_view(context, pathname, search),
-            *[option_list(offered[key]) for key in _OPTION_KEYS])
+            *[option_list(offered[key]) if key in resend else no_update for key in _OPTION_KEYS], now)
 
 
 def _register_filter_bar(app: dash.Dash, context: DashboardContext) -> None:
@@ -324,5 +333,6 @@ def _register_filter_bar(app: dash.Dash, context: DashboardContext) -> None:
     app.clientside_callback(clientside.chrome_js(CHROME_READS), Output("chrome-query", "data"),
                             Input("url", "pathname"), Input("url", "search"), State("chrome-query", "data"))
     app.callback(Output("filter-summary", "children"), Output("app-status", "children"),
-                 *[Output(FILTER_IDS[key], "options") for key in _OPTION_KEYS], Input("chrome-query", "data"))(
-        lambda data: chrome_view(context, (data or {}).get("path"), section_search_of(data)))
+                 *[Output(FILTER_IDS[key], "options") for key in _OPTION_KEYS], Output("filter-custom", "data"),
+                 Input("chrome-query", "data"), State("filter-custom", "data"))(
+        lambda data, custom: chrome_view(context, (data or {}).get("path"), section_search_of(data), custom))

@@ -89,6 +89,11 @@ class Warehouse:
         with self._lock:
             self._close_locked()
 
+    def version(self) -> tuple[int, int, int]:
+        """The current file's (inode, mtime, size): changes whenever a collection swaps a new file in
+        (raises WarehouseError when there is no file)."""
+        return self._current_stamp()
+
     @contextlib.contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor of the current warehouse file, closed after use."""

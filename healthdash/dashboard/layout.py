@@ -33,6 +33,7 @@ def shell(choices: dict[str, list[str]]) -> html.Div:
     return html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
         dcc.Store(id="page-route"), dcc.Store(id="chrome-query"), dcc.Store(id="page-title"),
+        dcc.Store(id="filter-custom", data=[]),   # dropdowns whose options differ from the shell's
         html.Header([navbar(), filter_bar(choices)], className="chrome", id="chrome"),
         present_exit(),
         html.Div(id="filter-summary", className="filter-summary"),
