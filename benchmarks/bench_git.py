@@ -1,23 +1,30 @@
-"""Benchmark: git collector vs raw ``git log --numstat`` on a large synthetic history.
+"""Benchmark: git collection vs raw ``git log --numstat`` and PyDriller; no-op re-collects.
 
-Target (issue 2): a full collection into a fresh warehouse through the real
-runner takes at most 1.3x the time of ``git log`` alone with the same flags,
-and peak memory does not grow with history length.
+Targets (issue 11 item 4, on 2 cores): a full collection of a 10,000+ commit
+history at most 0.6x one raw ``git log`` with the collector's exact arguments
+(``LOG_ARGS``), at least 20x faster than PyDriller, peak RSS at most 1 GiB; a
+no-op re-collect at most 0.3 s per repository and 2,000 repositories in at most
+a minute.
 
 Builds (once, cached under ``--workdir``) a repository of ``--commits``
 commits with ``git fast-import``: 60 authors in 12 organisations and several
 time zones, a few files changed per commit with small line edits, new and
 deleted files, renames, binary files and merged topic branches.  A tag
-``half`` marks the middle of the history.  Then, in one run:
+``half`` marks the middle of the history.  Then, in one run, each figure a
+median of ``--repeat`` interleaved runs (the machine's load average is printed:
+every timing needs idle cores to mean anything):
 
-1. raw ``git log`` (the collector's exact arguments) to /dev/null, and
-2. a full collection into a fresh warehouse with ``healthdash.collect``,
-   interleaved N times, best of N each (the machine's load average is printed:
-   both timings need idle cores to mean anything);
-3. peak RSS of a collection of ``half`` vs the whole history, each in a fresh
-   subprocess (``resource.getrusage`` of that process).
+1. raw ``git log`` (the collector's exact arguments) to /dev/null, the baseline;
+2. a full collection into a fresh warehouse through the real runner, in one
+   process (``workers = 1``) and split over every core (``collectors.gitsplit``);
+3. the same three on the larger real bundle in ../shared/data/openstack/repos;
+4. PyDriller over the same history (when installed: ``pip install pydriller``);
+5. peak RSS of a split collection of ``half`` and of the whole history, each in
+   a fresh subprocess: the collector process and its largest child (a worker or git);
+6. a no-op re-collect of one repository and of ``--noop-repos`` small real
+   repositories (``bench_git_noop.py``), against ``git rev-parse`` of each.
 
-Usage: ``.venv/bin/python benchmarks/bench_git.py [--commits 50000] [--repeat 3]``
+Usage: ``.venv/bin/python benchmarks/bench_git.py [--commits 12000] [--repeat 3] [--noop-repos 2000]``
 """
 
 from __future__ import annotations
@@ -28,16 +35,23 @@ import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from collectors.git import LOG_ARGS, git_env
 from healthdash.collect import collect, git_source
 from healthdash.settings import Settings
 from healthdash.warehouse import reader
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_git_noop  # noqa: E402
+
+SHARED_REPOS = Path(__file__).resolve().parents[1] / "../shared/data/openstack/repos"
 
 ORGS = ["vendor-a.example", "vendor-b.example", "vendor-c.example", "cloudco.example", "telco.example",
         "distro.example", "uni.example", "bank.example", "hoster.example", "chipmaker.example",
@@ -216,15 +230,19 @@ def time_raw_log(repo: Path, rev: str = "main") -> float:
     return time.perf_counter() - started
 
 
-def time_collection(repo: Path, rev: str = "main", show_shape: bool = False) -> tuple[float, int]:
+def time_collection(repo: Path, rev: str = "main", workers: int = 1, show_shape: bool = False) -> tuple[float, int]:
+    """Seconds of a full collection into a fresh warehouse (``workers`` > 1: always split)."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(path=None, warehouse=Path(tmp) / "bench.duckdb")
+        source = git_source("synthetic", str(repo), branch=rev)
+        source = replace(source, options={**source.options, "workers": workers, "split_min_commits": 1})
         started, cpu = time.perf_counter(), _cpu_seconds()
-        [result] = collect(settings, [git_source("synthetic", str(repo), branch=rev)])
+        [result] = collect(settings, [source])
         elapsed = time.perf_counter() - started
-        own, git_cpu = (after - before for after, before in zip(_cpu_seconds(), cpu))
+        own, children = (after - before for after, before in zip(_cpu_seconds(), cpu))
         if show_shape:
-            print(f"CPU seconds:       collector process {own:.2f}, its git log {git_cpu:.2f}", flush=True)
+            print(f"CPU seconds ({workers} worker{'s' if workers > 1 else ''}): collector process {own:.2f}, "
+                  f"its git and worker processes {children:.2f}", flush=True)
         if result.error:
             sys.exit(f"collection failed: {result.error}")
         with reader(settings.warehouse) as con:
@@ -250,25 +268,6 @@ def time_pydriller(repo: Path, rev: str = "main") -> tuple[float, int] | None:
     return time.perf_counter() - started, count
 
 
-def time_noop_recollect(repo: Path, runs: int = 5) -> tuple[float, float]:
-    """(median seconds of a re-collection with nothing new, median of ``git rev-parse HEAD``)."""
-    import statistics  # noqa: PLC0415
-
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(path=None, warehouse=Path(tmp) / "bench.duckdb")
-        source = git_source("synthetic", str(repo), branch="main")
-        collect(settings, [source])
-        again, rev_parse = [], []
-        for _ in range(runs):
-            started = time.perf_counter()
-            collect(settings, [source])
-            again.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            subprocess.run(["git", "-C", str(repo), "rev-parse", "main"], capture_output=True, check=True)
-            rev_parse.append(time.perf_counter() - started)
-    return statistics.median(again), statistics.median(rev_parse)
-
-
 def _cpu_seconds() -> tuple[float, float]:
     """(user+sys of this process, user+sys of its finished children)."""
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -276,7 +275,7 @@ def _cpu_seconds() -> tuple[float, float]:
 
 
 def shape(con) -> str:
-    """One line describing what the synthetic history contains."""
+    """One line describing what the history contains."""
     merges, authors, files, renames, binaries = con.execute(
         "SELECT (SELECT count(*) FROM commits WHERE is_merge), "
         "(SELECT count(DISTINCT author_email) FROM commits), count(*), "
@@ -286,55 +285,86 @@ def shape(con) -> str:
             f"({renames} renames, {binaries} binary)")
 
 
-def child_measure(repo: str, rev: str) -> None:
+def child_measure(repo: str, rev: str, workers: str) -> None:
     """Subprocess entry: collect ``rev`` and print seconds, commits and peak RSS as JSON."""
-    elapsed, commits = time_collection(Path(repo), rev)
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": elapsed, "commits": commits, "peak_rss_mib": peak_kib / 1024}))
+    elapsed, commits = time_collection(Path(repo), rev, int(workers))
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({"seconds": elapsed, "commits": commits, "peak_rss_mib": own.ru_maxrss / 1024,
+                      "child_peak_rss_mib": kids.ru_maxrss / 1024}))
 
 
-def measure_in_child(repo: Path, rev: str) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", str(repo), rev],
+def measure_in_child(repo: Path, rev: str, workers: int) -> dict:
+    done = subprocess.run([sys.executable, __file__, "--child", str(repo), rev, str(workers)],
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def compare(label: str, repo: Path, rev: str, repeat: int, workers: int) -> dict[str, float]:
+    """Raw git log, one-process and split collection, interleaved; medians, printed as ratios."""
+    raws, singles, splits = [], [], []
+    for index in range(repeat):      # interleaved, so all three see the same machine load
+        raws.append(time_raw_log(repo, rev))
+        singles.append(time_collection(repo, rev, 1, show_shape=index == 0))
+        splits.append(time_collection(repo, rev, workers, show_shape=index == 0))
+    raw = statistics.median(raws)
+    single, commits = statistics.median(t for t, _ in singles), singles[0][1]
+    split = statistics.median(t for t, _ in splits)
+    print(f"== {label}: {commits} commits, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} CPUs (medians of {repeat})")
+    print(f"raw git log (baseline):   {raw:7.2f} s  {commits / raw:8.0f} commits/s")
+    print(f"collection, 1 process:    {single:7.2f} s  {commits / single:8.0f} commits/s  RATIO {single / raw:.2f}x raw")
+    print(f"collection, {workers} workers:  {split:7.2f} s  {commits / split:8.0f} commits/s  "
+          f"RATIO {split / raw:.2f}x raw (target <= 0.6x)", flush=True)
+    return {"raw": raw, "single": single, "split": split, "commits": commits}
+
+
+def real_bundle(workdir: Path) -> Path | None:
+    """A clone of the larger real bundle (cached), or None without ../shared/data."""
+    bundles = sorted(SHARED_REPOS.glob("*.bundle"), key=lambda b: b.stat().st_size) if SHARED_REPOS.is_dir() else []
+    if not bundles:
+        return None
+    target = workdir / bundles[-1].stem
+    if not (target / "HEAD").exists():
+        subprocess.run(["git", "clone", "--quiet", "--bare", str(bundles[-1]), str(target)], check=True)
+    return target
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--commits", type=int, default=50_000)
-    parser.add_argument("--repeat", type=int, default=3, help="best of N for each timing")
+    parser.add_argument("--commits", type=int, default=12_000)
+    parser.add_argument("--repeat", type=int, default=3, help="median of N for each timing")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--noop-repos", type=int, default=2_000)
+    parser.add_argument("--skip", default="", help="comma-separated: bundle, pydriller, rss, noop")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "healthdash-bench-git")
-    parser.add_argument("--child", nargs=2, metavar=("REPO", "REV"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, metavar=("REPO", "REV", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child_measure(*args.child)
         return
+    skip = set(filter(None, args.skip.split(",")))
     args.workdir.mkdir(parents=True, exist_ok=True)
     repo = build_repo(args.workdir, args.commits)
-    raws, runs = [], []
-    for index in range(args.repeat):      # interleaved, so both see the same machine load
-        raws.append(time_raw_log(repo))
-        runs.append(time_collection(repo, show_shape=index == 0))
-    raw, (full, commits) = min(raws), min(runs)
-    print(f"load average:      {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
-    print(f"commits:           {commits}")
-    print(f"raw git log:       {raw:7.2f} s  {commits / raw:8.0f} commits/s  (best of {args.repeat})")
-    print(f"full collection:   {full:7.2f} s  {commits / full:8.0f} commits/s  (best of {args.repeat})")
-    print(f"RATIO collection/raw git log: {full / raw:.2f}x (target <= 1.3x)")
-    driller = time_pydriller(repo)
-    if driller is None:
-        print("PyDriller:         not installed (pip install pydriller to compare; not a dependency)")
-    else:
-        print(f"PyDriller:         {driller[0]:7.2f} s  {driller[1] / driller[0]:8.0f} commits/s  "
-              f"RATIO collection is {driller[0] / full:.1f}x faster (target >= 20x); raw git is "
-              f"{driller[0] / raw:.1f}x faster")
-    noop, rev_parse = time_noop_recollect(repo)
-    print(f"no-op re-collect:  {noop:7.3f} s per repository (git rev-parse: {rev_parse * 1000:.0f} ms) "
-          f"RATIO {noop / rev_parse:.0f}x rev-parse (target <= 0.3 s)")
-    half, whole = measure_in_child(repo, "half"), measure_in_child(repo, "main")
-    for label, row in (("half", half), ("whole", whole)):
-        print(f"peak RSS {label:5s}: {row['peak_rss_mib']:7.1f} MiB for {row['commits']} commits "
-              f"({row['seconds']:.2f} s)")
+    synthetic = compare(f"synthetic history ({repo.name})", repo, "main", args.repeat, args.workers)
+    bundle = real_bundle(args.workdir) if "bundle" not in skip else None
+    if bundle is not None:
+        compare(f"real history ({bundle.name})", bundle, "HEAD", args.repeat, args.workers)
+    if "pydriller" not in skip:
+        driller = time_pydriller(repo)
+        if driller is None:
+            print("PyDriller:                not installed (pip install pydriller to compare; not a dependency)")
+        else:
+            print(f"PyDriller:                {driller[0]:7.2f} s  {driller[1] / driller[0]:8.0f} commits/s  "
+                  f"RATIO split collection is {driller[0] / synthetic['split']:.1f}x faster (target >= 20x), "
+                  f"one process {driller[0] / synthetic['single']:.1f}x, raw git {driller[0] / synthetic['raw']:.1f}x")
+    if "rss" not in skip:
+        for rev in ("half", "main"):
+            row = measure_in_child(repo, rev, args.workers)
+            print(f"peak RSS {rev:5s}: collector {row['peak_rss_mib']:7.1f} MiB, largest child "
+                  f"{row['child_peak_rss_mib']:7.1f} MiB for {row['commits']} commits ({row['seconds']:.2f} s; "
+                  "target <= 1024 MiB)", flush=True)
+    if "noop" not in skip:
+        bench_git_noop.run(args.workdir, args.noop_repos, args.repeat, repo)
 
 
 if __name__ == "__main__":

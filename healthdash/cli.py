@@ -66,7 +66,10 @@ def collect(
 
     for line in failure_lines(results):
         console.print(redact(line), markup=False, highlight=False, soft_wrap=True)
-    if not any(r.error for r in results):
+    if results and all(r.up_to_date for r in results):
+        console.print(f"every source up to date ({len(results):,}); {settings.warehouse} not rewritten",
+                      markup=False, highlight=False, soft_wrap=True)
+    elif not any(r.error for r in results):
         console.print(f"{final_line(results)} into {settings.warehouse}", markup=False, highlight=False,
                       soft_wrap=True)
     raise_for_failures(results)
@@ -161,6 +164,7 @@ def status(
     from healthdash.source_status import (attribution_line, error_lines, failure_summary, find_source,
                                           source_rows, summary_line)
     from healthdash.warehouse import latest_version, reader, row_counts, schema_version
+    from healthdash.collect_noop import last_checked
     from healthdash.warehouse.store import stale_staging
 
     settings = _settings(config)
@@ -181,6 +185,10 @@ def status(
             out.print(line, markup=False, highlight=False, soft_wrap=True)
         return
     out.print(summary_line(rows), markup=False, highlight=False, soft_wrap=True)
+    checked = last_checked(settings.warehouse)
+    if checked and all(r.last_run_at is None or r.last_run_at <= checked[0] for r in rows):
+        out.print(f"last checked {_when(checked[0])}: {len(checked[1]):,} git sources up to date "
+                  "(nothing new, the warehouse was not rewritten)", markup=False, highlight=False)
     for line in failure_summary(rows):
         out.print("  " + line, markup=False, highlight=False, soft_wrap=True)
     out.print(attribution_line(shares), markup=False, highlight=False, soft_wrap=True)
