@@ -56,12 +56,13 @@ def _derived_sql_tables(prefix: str = "") -> frozenset[str]:
 
 DERIVED_TABLES = IDENTITY_TABLES | _derived_sql_tables()
 
-#: Never written: raw API pages (may hold anything a server answered) and migration bookkeeping.
+#: Never written: raw API pages (may hold anything a server answered), migration bookkeeping and the
+#: settings fingerprint of this machine's last collection (``collect_state``, healthdash.collect_noop).
 #: The speed rollups (``derived/rollup_*.sql``, issue 11) are not written either: caches of the
 #: exported tables that import-warehouse rebuilds, and the ones summarising contribution_facts
 #: cannot drop a private bug's contributions row by row as contribution_facts' export does.
 ROLLUP_TABLES = _derived_sql_tables("rollup_")
-NEVER_EXPORTED = frozenset({"raw_items", "schema_migrations", *ROLLUP_TABLES})
+NEVER_EXPORTED = frozenset({"raw_items", "schema_migrations", "collect_state", *ROLLUP_TABLES})
 
 #: Text columns that may hold a URL or an error message: credentials are masked on the way out
 #: (they are already masked when stored; this is the net under it).

@@ -12,7 +12,7 @@ VOLATILE = frozenset({"fetched_at", "last_run_at", "last_ok_at", "applied_at", "
 #: A local test server's port changes from run to run; URLs that name it are compared without it.
 _LOCAL_PORT = re.compile(r"127\.0\.0\.1:\d+")
 #: Tables about runs, not data (compared separately where a test cares).
-RUN_TABLES = frozenset({"sources", "schema_migrations", "source_runs"})
+RUN_TABLES = frozenset({"sources", "schema_migrations", "source_runs", "collect_state"})
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:
