@@ -92,3 +92,35 @@ def test_small_counts_get_whole_number_ticks_but_ratios_do_not():
     assert counts.layout.xaxis.dtick == 1
     ratios = fg.bar_top(label="org", value="r")(pl.DataFrame({"org": ["A", "B"], "r": [0.7, 0.2]}), None)
     assert ratios.layout.xaxis.dtick is None
+
+
+def test_many_lines_beyond_ten_share_one_grey_trace_with_every_point():
+    from datetime import date
+
+    import polars as pl
+
+    from healthdash.dashboard.figures import MAX_LINES, line_over_time
+
+    # 12 projects x 3 months; project p00 is the biggest (sum of y), p11 the smallest
+    rows = [{"project": f"p{i:02d}", "month": date(2024, m, 1), "v": (12 - i) * 10 + m}
+            for i in range(12) for m in (1, 2, 3)]
+    fig = line_over_time(x="month", y="v", series="project")(pl.DataFrame(rows))
+    others, *lines = fig.data
+    assert [t.name for t in lines] == [f"p{i:02d}" for i in range(MAX_LINES)]       # the 10 biggest, own lines
+    assert others.name == "2 others" and list(others.text) == ["p10"] * 3 + [None] + ["p11"] * 3 + [None]
+    # every point kept: p10 = 20 + month, p11 = 10 + month, each line broken after its last month
+    assert list(others.y) == [21, 22, 23, None, 11, 12, 13, None]
+    assert fig.layout.hovermode == "closest"
+
+
+def test_test_line_share_draws_the_25_repositories_with_most_changed_lines():
+    import polars as pl
+
+    from healthdash.dashboard.charts.quality import MAX_SHARE_BARS, test_share_figure
+
+    # 30 repos; r00 has 30 changed lines ... r29 has 1: the 25 biggest are r00..r24
+    df = pl.DataFrame({"repo": [f"r{i:02d}" for i in range(30)], "changed_lines": [30 - i for i in range(30)],
+                       "test_share": [0.5] * 30})
+    fig = test_share_figure(df)
+    assert MAX_SHARE_BARS == 25 and list(fig.data[0].y) == [f"r{i:02d}" for i in range(25)]
+    assert "of 30" in fig.layout.xaxis.title.text

@@ -319,27 +319,49 @@ def area_over_time(*, x: str, y: str, series: str, y_title: str = "",
     return build
 
 
+#: Most lines a chart draws one by one, with their own colour and legend entry; the others share one
+#: grey trace (300 projects' coverage lines were 300 traces and a 300-entry legend: tens of seconds
+#: of drawing in the browser, and unreadable).
+MAX_LINES = 10
+
+
 def line_over_time(*, x: str, y: str, series: str | None = None, y_title: str = "",
                    percent: bool = False, empty: str = "No data for these filters.") -> Builder:
-    """One line per ``series`` value (or a single line) over time."""
+    """One line per ``series`` value (or a single line) over time; beyond :data:`MAX_LINES` series
+    the rest are thin grey lines in one trace (hovering names each), the data unchanged."""
 
     def build(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         present = is_present(filters)
         if df.is_empty():
             return empty_figure(empty, present=present)
         order = _series_order(df, series, y) if series else [None]
-        colors = color_map(n for n in order if n is not None)
+        shown, rest = order[:MAX_LINES], order[MAX_LINES:]
+        colors = color_map(n for n in shown if n is not None)
+        fmt = "%{y:.1%}" if percent else "%{y:,}"
         fig = go.Figure()
-        for name in order:
+        if rest:
+            xs: list = []
+            ys: list = []
+            names: list = []
+            for name, part in df.filter(pl.col(series).is_in(rest)).sort([series, x]).group_by(
+                    series, maintain_order=True):
+                xs += part[x].to_list() + [None]
+                ys += part[y].to_list() + [None]
+                names += [name[0]] * part.height + [None]
+            fig.add_trace(go.Scatter(
+                x=xs, y=ys, text=names, name=f"{len(rest)} others", mode="lines",
+                line={"width": 1, "color": COLORS["muted"]}, opacity=0.5,
+                hovertemplate=f"%{{x|%b %Y}}<br>%{{text}}: {fmt}<extra></extra>"))
+        for name in shown:
             part = (df.filter(pl.col(series) == name) if name is not None else df).sort(x)
-            fmt = "%{y:.1%}" if percent else "%{y:,}"
             fig.add_trace(go.Scatter(
                 x=part[x].to_list(), y=part[y].to_list(), name=name or y_title or y,
                 mode="lines+markers", marker={"size": 5},
                 line={"width": 2.5, "color": colors.get(name, COLORS["primary"])},
                 hovertemplate=f"%{{x|%b %Y}}<br>{name or y_title or y}: {fmt}<extra></extra>",
             ))
-        fig.update_layout(hovermode="x unified", yaxis_title=y_title, showlegend=series is not None)
+        fig.update_layout(hovermode="closest" if rest else "x unified", yaxis_title=y_title,
+                          showlegend=series is not None)
         fig.update_yaxes(rangemode="tozero")  # honest axes: a small wobble must not look like a swing
         if percent:
             fig.update_yaxes(tickformat=".0%")

@@ -147,11 +147,21 @@ def uncovered_files_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     return apply_house_style(fig, present=present)
 
 
+#: Most repositories the test-line share chart draws.
+MAX_SHARE_BARS = 25
+
+
 def test_share_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
-    """Horizontal bars: share of each repo's changed lines that are in test files."""
+    """Horizontal bars: share of each repo's changed lines that are in test files; beyond
+    :data:`MAX_SHARE_BARS` repositories, those with the most changed lines (2,000 bars were a
+    60,000-pixel figure the browser took tens of seconds to draw; the CSV keeps every row)."""
     present = is_present(filters)
     if df.is_empty():
         return empty_figure("No commits with file changes for these filters.", present=present)
+    total = df.height
+    if total > MAX_SHARE_BARS:
+        kept = set(df.sort(["changed_lines", "repo"], descending=[True, False])["repo"].head(MAX_SHARE_BARS).to_list())
+        df = df.filter(pl.col("repo").is_in(kept))
     names = df["repo"].to_list()
     values = [v or 0.0 for v in df["test_share"].to_list()]
     text = [f"{v:.0%} of {n:,} lines" for v, n in zip(values, df["changed_lines"].to_list())]
@@ -160,7 +170,9 @@ def test_share_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         marker={"color": COLORS["primary"]}, hovertemplate="%{y}: %{text} in tests<extra></extra>",
     ))
     fig.update_xaxes(range=[0, 1.02], tickformat=".0%", tickvals=PERCENT_TICKS,
-                     title_text="Changed lines in test files")
+                     title_text="Changed lines in test files" + (
+                         f" ({len(names)} repositories with the most changed lines, of {total:,})"
+                         if total > len(names) else ""))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
     fig.update_layout(showlegend=False, bargap=0.3, height=None if present else max(260, 60 + 30 * len(names)))
     return apply_house_style(fig, present=present)
