@@ -51,6 +51,11 @@ SPLIT_MIN_COMMITS = 5_000
 _SCP_URL = re.compile(r"^[\w.+-]+@[\w.-]+:")
 
 
+class LargeHistory(Exception):
+    """Raised instead of reading a history worth splitting when ``options["read_ahead"]`` is set:
+    the caller reads it in its main flow (one split at a time), not in a read-ahead thread."""
+
+
 def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batch]:
     """Yield batches of ``spec``'s commits after ``since`` (a head sha) on its branch."""
     path = repository_path(spec)
@@ -113,6 +118,8 @@ def _history(spec: SourceSpec, path: Path, repo: str, revs: list[str], fetched_a
     if workers > 1:
         shas = rev_list(path, revs)
         if len(shas) >= int(spec.options.get("split_min_commits") or SPLIT_MIN_COMMITS):
+            if spec.options.get("read_ahead"):
+                raise LargeHistory(spec.source_id)
             return read_split(path, repo, spec.source_id, shas, workers, size, fetched_at)
     return _single_process(spec, path, repo, revs, fetched_at, size)
 

@@ -27,6 +27,7 @@ import collectors
 from collectors.base import CollectorError as SourceError
 from collectors.base import SourceSpec
 from healthdash import collect_noop, commonality, privacy
+from healthdash.collect_ahead import ReadAhead
 from healthdash.errors import CollectorError, HealthdashError
 from healthdash.identity.bots import all_patterns
 from healthdash.redact import redact, register_secret_env
@@ -175,10 +176,17 @@ def collect(settings: Settings, specs: list[SourceSpec], *, full: bool = False,
             {"source_id": [s.source_id for s in specs], "kind": [s.kind for s in specs],
              "location": [s.location or "" for s in specs]},
             schema=dict.fromkeys(("source_id", "kind", "location"), pl.String)))
+        # the next git sources are read ahead by threads; this thread alone loads, in order
+        ahead = ReadAhead(specs, lambda spec: _cursor(con, spec, full=full, since=since))
         try:
-            for spec in specs:
-                results.append(_collect_one(con, spec, full=full, since=since, reporter=reporter))
+            for index, spec in enumerate(specs):
+                try:
+                    results.append(_collect_one(con, spec, full=full, since=since, reporter=reporter,
+                                                read=ahead.take(index)))
+                finally:
+                    ahead.release(index)
         finally:   # outcomes of the sources that ran, even when a later one was interrupted
+            ahead.close()
             loader.finish_sources(con, pl.DataFrame(
                 {"source_id": [r.source_id for r in results], "error": [r.error for r in results],
                  "rows": [r.rows for r in results]},
@@ -200,16 +208,23 @@ def _report_up_to_date(settings: Settings, specs: list[SourceSpec], heads: dict[
     return results
 
 
-def _collect_one(con, spec: SourceSpec, *, full: bool, since: str | None, reporter: Reporter) -> SourceResult:
+def _cursor(con, spec: SourceSpec, *, full: bool, since: str | None) -> str | None:
+    return None if full else (since or loader.get_cursor(con, spec.source_id))
+
+
+def _collect_one(con, spec: SourceSpec, *, full: bool, since: str | None, reporter: Reporter,
+                 read: Callable | None = None) -> SourceResult:
+    """Load one source (``read``: its batches read ahead, :mod:`healthdash.collect_ahead`)."""
     result = SourceResult(spec.source_id, spec.kind, location=spec.location)
-    cursor = None if full else (since or loader.get_cursor(con, spec.source_id))
+    cursor = None if read else _cursor(con, spec, full=full, since=since)
     reporter.start(spec)
     progress: Callable[..., None] = lambda advance=0, message=None: reporter.advance(spec, advance, message)
     atomic = spec.kind in ATOMIC_KINDS
     if atomic:
         con.execute("BEGIN TRANSACTION")
     try:
-        for batch in collectors.get(spec.kind)(spec, cursor, progress=progress):
+        batches = read(progress) if read else collectors.get(spec.kind)(spec, cursor, progress=progress)
+        for batch in batches:
             result.rows += loader.load_batch(con, spec.source_id, batch, own_transaction=not atomic)
         if atomic:
             con.execute("COMMIT")

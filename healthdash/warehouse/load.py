@@ -8,6 +8,8 @@ half-loaded batch or a cursor ahead of the data.
 
 from __future__ import annotations
 
+import contextlib
+
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
@@ -57,8 +59,13 @@ def upsert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> i
     con.register("_hd_batch", frame.to_arrow())
     try:
         con.execute(f'INSERT OR REPLACE INTO "{table}" ({names}) SELECT {names} FROM _hd_batch')
-    finally:
-        con.unregister("_hd_batch")
+    except BaseException:
+        # an interrupted insert (SIGTERM, Ctrl-C) aborts the transaction: unregistering then fails
+        # and would hide why the load stopped
+        with contextlib.suppress(duckdb.Error):
+            con.unregister("_hd_batch")
+        raise
+    con.unregister("_hd_batch")
     return frame.height
 
 
