@@ -50,6 +50,7 @@ from healthdash.warehouse import reader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_git_noop  # noqa: E402
+import bench_git_repos  # noqa: E402
 
 SHARED_REPOS = Path(__file__).resolve().parents[1] / "../shared/data/openstack/repos"
 
@@ -335,7 +336,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="median of N for each timing")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--noop-repos", type=int, default=2_000)
-    parser.add_argument("--skip", default="", help="comma-separated: bundle, pydriller, rss, noop")
+    parser.add_argument("--many-repos", type=int, default=200, help="small repositories collected first with "
+                        "workers=1 vs read ahead")
+    parser.add_argument("--skip", default="", help="comma-separated: bundle, pydriller, rss, repos, noop")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "healthdash-bench-git")
     parser.add_argument("--child", nargs=3, metavar=("REPO", "REV", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -363,6 +366,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"peak RSS {rev:5s}: collector {row['peak_rss_mib']:7.1f} MiB, largest child "
                   f"{row['child_peak_rss_mib']:7.1f} MiB for {row['commits']} commits ({row['seconds']:.2f} s; "
                   "target <= 1024 MiB)", flush=True)
+    if "repos" not in skip:
+        bench_git_repos.run(args.workdir, args.many_repos, args.repeat, args.workers)
     if "noop" not in skip:
         bench_git_noop.run(args.workdir, args.noop_repos, args.repeat, repo)
 
