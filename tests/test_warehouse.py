@@ -148,3 +148,26 @@ def test_a_rescan_that_fails_half_way_is_redone_in_full_next_time(tmp_path):
         assert con.execute("SELECT cursor FROM sources").fetchone()[0] is None
         load_batch(con, "git:r", Batch({"commits": commits_frame(["s9"])}, cursor="s9"))
         assert con.execute("SELECT cursor FROM sources").fetchone()[0] == "s9"
+
+
+def test_kept_catalog_answers_follow_the_connection_and_schema_changes(tmp_path):
+    """The loader keeps one connection's column lists (each catalog query ~3 ms per table per batch);
+    another connection, a migration or a derived-table rebuild must never see stale ones."""
+    from healthdash.warehouse.derived import refresh
+    from healthdash.warehouse.load import primary_key, table_columns
+
+    first = duckdb.connect(str(tmp_path / "a.duckdb"))
+    second = duckdb.connect(str(tmp_path / "b.duckdb"))
+    first.execute("CREATE TABLE t (k VARCHAR PRIMARY KEY, a INTEGER)")
+    second.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, b VARCHAR, c VARCHAR)")
+    assert table_columns(first, "t") == ["k", "a"] and primary_key(first, "t") == ["k"]
+    assert table_columns(second, "t") == ["id", "b", "c"] and primary_key(second, "t") == ["id"]
+    assert table_columns(first, "t") == ["k", "a"]
+    with writer(tmp_path / "w.duckdb") as con:
+        con.execute("CREATE TABLE extra (k VARCHAR PRIMARY KEY)")
+        assert table_columns(con, "extra") == ["k"]
+        con.execute("ALTER TABLE extra ADD COLUMN added INTEGER")
+        refresh(con)   # a rebuild forgets what was kept
+        assert table_columns(con, "extra") == ["k", "added"]
+    first.close()
+    second.close()

@@ -12,9 +12,12 @@ from importlib import resources
 
 import duckdb
 
+from healthdash.warehouse.load import forget_catalog
+
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
     folder = resources.files("healthdash.warehouse").joinpath("derived")
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".sql"):
             con.execute(entry.read_text("utf-8"))
+    forget_catalog()   # derived tables were replaced: the loader's kept column lists may be stale

@@ -20,7 +20,38 @@ from healthdash.errors import WarehouseError
 from healthdash.redact import redact
 
 
+#: Catalog answers of the last connection that asked: (connection, {(kind, table): answer}).  A
+#: collection loads every table of every batch, and each catalog query costs ~3 ms (2.4 s of 7.1 s
+#: for 60 small repositories); the schema does not change between a writer's migration and its swap.
+_CATALOG: tuple[object, dict] = (None, {})
+
+
+def _catalog(con: duckdb.DuckDBPyConnection, kind: str, table: str, lookup) -> list[str]:
+    global _CATALOG
+    owner, answers = _CATALOG
+    if owner is not con:
+        answers = {}
+        _CATALOG = (con, answers)
+    if (kind, table) not in answers:
+        answers[(kind, table)] = lookup()   # a miss raises and is not kept
+    return list(answers[(kind, table)])
+
+
+def forget_catalog() -> None:
+    """Drop the kept answers: called where the schema changes (migrations, derived-table rebuilds)."""
+    global _CATALOG
+    _CATALOG = (None, {})
+
+
 def primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return _catalog(con, "key", table, lambda: _primary_key(con, table))
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return _catalog(con, "columns", table, lambda: _table_columns(con, table))
+
+
+def _primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     rows = con.execute(
         "SELECT constraint_column_names FROM duckdb_constraints() "
         "WHERE table_name = ? AND constraint_type = 'PRIMARY KEY'",
@@ -31,7 +62,7 @@ def primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return list(rows[0][0])
 
 
-def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     rows = con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
         [table],

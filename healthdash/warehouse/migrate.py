@@ -11,6 +11,8 @@ from importlib import resources
 
 import duckdb
 
+from healthdash.warehouse.load import forget_catalog
+
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -67,4 +69,6 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("ROLLBACK")
             raise
         applied.append(name)
+    if applied:
+        forget_catalog()   # tables changed: the loader's kept column lists may be stale
     return applied

@@ -73,12 +73,21 @@ def _terminate_cleanly() -> Iterator[None]:
         yield
         return
 
+    arrived: list[int] = []
+
     def stop(signum, _frame):
+        arrived.append(signum)
         raise Terminated(128 + signum)
 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         yield
+    except BaseException as err:
+        # raised inside a DuckDB query, the handler's exception comes out as DuckDB's own
+        # "Query interrupted": it is still the SIGTERM, and says so (exit status 143)
+        if arrived and not isinstance(err, Terminated):
+            raise Terminated(128 + arrived[0]) from err
+        raise
     finally:
         signal.signal(signal.SIGTERM, previous)
 
