@@ -136,11 +136,14 @@ def incomplete_sources(context: DashboardContext) -> str:
 
 
 def unknown_names(context: DashboardContext, filters: Filters) -> str:
-    """A sentence naming team / project / repo values the warehouse does not know ('' if none)."""
+    """A sentence naming team / project / repo / organisation / cycle values the warehouse does
+    not know ('' if none): their pages show empty results, which must not read as real zeros."""
     offered = choices(context)
     notes = []
-    for key, label in (("team", "team"), ("project", "project"), ("repo", "repository")):
-        missing = [v for v in getattr(filters, key) if v not in offered[key]]
+    for key, label in (("team", "team"), ("project", "project"), ("repo", "repository"),
+                       ("org", "organisation"), ("cycle", "release cycle")):
+        chosen = getattr(filters, key)
+        missing = [v for v in ([chosen] if isinstance(chosen, str) else chosen or ()) if v not in offered[key]]
         if missing:
             known = ", ".join(offered[key][:8]) + (", …" if len(offered[key]) > 8 else "")
             notes.append(f"no {label} called {', '.join(repr(m) for m in missing)} (known: {known or 'none'})")
@@ -329,7 +332,11 @@ def _register_filter_bar(app: dash.Dash, context: DashboardContext) -> None:
     controls = [(FILTER_IDS[key], "value") for key in _FILTER_KEYS] + [
         ("filter-dates", "start_date"), ("filter-dates", "end_date"), ("filter-bots", "value")]
     app.clientside_callback(clientside.SYNC_JS, Output("url", "search"), *[Output(*c) for c in controls],
-                            Output("filter-error", "children"), Input("url", "search"), *[Input(*c) for c in controls])
+                            Output("filter-error", "children"),
+                            *[Output(FILTER_IDS[key], "options", allow_duplicate=True) for key in _OPTION_KEYS],
+                            Input("url", "search"), *[Input(*c) for c in controls],
+                            *[State(FILTER_IDS[key], "options") for key in _OPTION_KEYS],
+                            prevent_initial_call="initial_duplicate")
     app.clientside_callback(clientside.chrome_js(CHROME_READS), Output("chrome-query", "data"),
                             Input("url", "pathname"), Input("url", "search"), State("chrome-query", "data"))
     app.callback(Output("filter-summary", "children"), Output("app-status", "children"),

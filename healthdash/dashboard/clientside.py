@@ -120,9 +120,25 @@ function(search, id) {
 #: The filter bar <-> URL, both ways, in the browser.  URL -> controls when the URL changed (a
 #: link, back/forward); controls -> URL otherwise, in ``Filters.to_query``'s canonical form plus
 #: the URL's extra keys and open tab; start after end is reported and the URL left alone.
+#: A URL value missing from a dropdown's options (a team this warehouse does not know, a typo in
+#: a shared link) is added to the options in the same update: a dropdown clears a value it does
+#: not offer, and the sync would then rewrite the URL without the filter and show the whole
+#: community's numbers.  The server's answer names the unknown value in the banner.
 SYNC_JS = """
-function(search, team, project, repo, org, kind, cycle, start, end, bots) {
+function(search, team, project, repo, org, kind, cycle, start, end, bots,
+         teamOptions, projectOptions, repoOptions, orgOptions, cycleOptions) {
     var noUpdate = window.dash_clientside.no_update;
+    var OPTION_KEYS = ['team', 'project', 'repo', 'org', 'cycle'];
+    var known = {team: teamOptions, project: projectOptions, repo: repoOptions, org: orgOptions,
+                 cycle: cycleOptions};
+    var withUnknown = function (key, chosen) {    /* the options plus chosen values they lack */
+        var options = known[key] || [];
+        var have = options.map(function (o) { return (o && typeof o === 'object') ? o.value : o; });
+        var missing = [].concat(chosen || []).filter(function (v) { return have.indexOf(v) < 0; });
+        if (!missing.length) { return noUpdate; }
+        return options.concat(missing.map(function (v) { return {label: v, value: v}; }));
+    };
+    var noOptions = function () { return OPTION_KEYS.map(function () { return noUpdate; }); };
     var triggered = (window.dash_clientside.callback_context.triggered || []).map(function (t) { return t.prop_id; });
     var fromControls = triggered.some(function (id) { return id.indexOf('filter-') === 0; });
     var params = new URLSearchParams((search || '').replace(/^\\?/, ''));
@@ -132,9 +148,12 @@ function(search, team, project, repo, org, kind, cycle, start, end, bots) {
         var lists = LISTS.map(function (key) {
             return params.getAll(key).map(function (v) { return v.trim(); }).filter(Boolean);
         });
-        return [noUpdate].concat(lists, [params.get('cycle') || null, params.get('start') || null,
+        var chosenCycle = params.get('cycle') || null;
+        var byKey = {team: lists[0], project: lists[1], repo: lists[2], org: lists[3], cycle: chosenCycle};
+        return [noUpdate].concat(lists, [chosenCycle, params.get('start') || null,
                                          params.get('end') || null,
-                                         (bot === '1' || bot === 'true' || bot === 'yes') ? ['1'] : [], '']);
+                                         (bot === '1' || bot === 'true' || bot === 'yes') ? ['1'] : [], ''],
+                                 OPTION_KEYS.map(function (key) { return withUnknown(key, byKey[key]); }));
     }
     var values = {team: team, project: project, repo: repo, org: org, kind: kind};
     var pairs = [];
@@ -147,7 +166,7 @@ function(search, team, project, repo, org, kind, cycle, start, end, bots) {
     var from = (start || '').slice(0, 10), to = (end || '').slice(0, 10);
     var keep = function () { return Array(9).fill(noUpdate); };   /* the 9 control values */
     if (from && to && from > to) {
-        return [noUpdate].concat(keep(), ['filter start=' + from + ' is after end=' + to]);
+        return [noUpdate].concat(keep(), ['filter start=' + from + ' is after end=' + to], noOptions());
     }
     if (from) { pairs.push(['start', from]); }
     if (to) { pairs.push(['end', to]); }
@@ -165,6 +184,6 @@ function(search, team, project, repo, org, kind, cycle, start, end, bots) {
     };
     var query = pairs.map(function (kv) { return quote(kv[0]) + '=' + quote(kv[1]); }).join('&');
     var next = query ? '?' + query : '';
-    return [next === (search || '') ? noUpdate : next].concat(keep(), ['']);
+    return [next === (search || '') ? noUpdate : next].concat(keep(), [''], noOptions());
 }
 """ % json.dumps(sorted(EXTRA_KEYS))
