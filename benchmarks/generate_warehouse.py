@@ -11,8 +11,11 @@ few minutes, a warehouse shaped like the demo community but ~200x larger (scale 
   one of 300,000 Gerrit changes (~1.9M review votes: Code-Review, Workflow, CI Verified;
   ~700k review messages with CI reports and rechecks);
 * 200,000 Launchpad bugs (2% security, a few private), ~250 advisories naming them,
-  coverage reports of 300 repositories monthly for 5 years with per-file rows,
-  dependencies and repository checks.
+  coverage reports of 300 repositories monthly for 5 years with per-file rows;
+* what the git collector reads at each head: dependencies (common libraries adopted unevenly,
+  a few specifiers excluding the constraint), imports, hashed code windows (some shared, so
+  duplicate blocks form), convention checks; global requirements, constraints and a driver
+  feature matrix with holes.
 
 Rows are generated column-wise by DuckDB (hash-based, so a seed gives the same warehouse)
 in a scratch in-memory database, handed over as Arrow/polars frames and written by the
@@ -296,14 +299,88 @@ def frames_quality(con, n, seed):
                (c.lines_valid // 10)::BIGINT AS lines_valid,
                CAST(c.lines_valid // 10 * least(1.0, u(hash(c.fingerprint), f) + 0.3) AS BIGINT) AS lines_covered
         FROM coverage_out c, range(10) t(f)"""
+
+
+#: Convention checks (schema 0015's convention_checks) and a base pass rate each; the security
+#: page's dependency_constraints hygiene check rides along.
+CHECKS = {"licence": 0.98, "readme": 0.95, "contributing": 0.7, "tests": 0.85, "docs": 0.6, "release_notes": 0.5,
+          "ci_config": 0.9, "python_versions": 0.55, "lint_config": 0.65, "security_policy": 0.4,
+          "uses_common_config": 0.6, "uses_common_logging": 0.7, "manifests_readable": 0.97,
+          "dependency_constraints": 0.75}
+CAPTURED = "TIMESTAMPTZ '2026-11-01'"
+
+
+def frames_content(con, n, seed):
+    """What the git collector reads at each repository's head: size, dependencies (common libraries
+    adopted unevenly by team, a few pinned outside the constraints), imports, hashed code windows
+    (a few shared across repositories, so duplicate blocks form), convention checks; plus the
+    community's global requirements, constraints and a driver feature matrix with holes."""
+    commons = max(1, n["repos"] * 30 // 2000)
+    shared_blocks = max(4, n["repos"] * 3 // 100)      # copied 8-window blocks, each in several repos
+    con.execute(f"""
+        CREATE OR REPLACE TABLE libs AS
+            SELECT r AS lib_r, repo AS lib FROM repo_list WHERE r >= {n['repos']} - {commons};
+        CREATE OR REPLACE TABLE pool AS
+            SELECT d, 'dep-' || lpad(d::VARCHAR, 3, '0') AS name, 1 + (hash(d, {seed}, 80) % 5)::INT AS major
+            FROM range(300) t(d);
+        CREATE OR REPLACE TABLE team_bias AS      -- how keen each project is on the common libraries
+            SELECT project, 0.25 + 0.7 * u(hash(project), 81) AS keen FROM (SELECT DISTINCT project FROM repo_list)""")
+    yield "repo_content", f"""
+        SELECT repo, md5('head' || repo) AS head, md5('tree' || repo) AS tree, {CAPTURED} AS captured_at,
+               (40 + hash(r, {seed}, 82) % 900)::INTEGER AS files, (20 + hash(r, {seed}, 83) % 400)::INTEGER AS python_files,
+               (500 + hash(r, {seed}, 84) % 1500)::INTEGER AS python_lines
+        FROM repo_list"""
     yield "dependencies", f"""
-        SELECT repo, 'requirements.txt' AS file, 'lib-' || d AS name,
-               '>=' || (1 + (hash(r, d, {seed}) % 4)) || '.0' AS specifier, TIMESTAMPTZ '2026-11-01' AS captured_at
-        FROM repo_list, range(8) t(d) WHERE hash(r, d) % 3 > 0"""
+        SELECT r.repo, CASE WHEN kind = 'test' THEN 'test-requirements.txt' ELSE 'requirements.txt' END AS file,
+               name, specifier, kind, line, {CAPTURED} AS captured_at
+        FROM (
+            SELECT r.r, l.lib AS name, '>=' || (1 + hash(r.r, l.lib_r, 85) % 3) || '.0' AS specifier,
+                   CASE WHEN u(hash(r.r, l.lib_r), 86) < 0.15 THEN 'test' ELSE 'runtime' END AS kind,
+                   (l.lib_r % 50)::INTEGER + 1 AS line
+            FROM repo_list r JOIN team_bias b USING (project) CROSS JOIN libs l
+            WHERE r.repo <> l.lib AND u(hash(r.r, l.lib_r), 87) < b.keen * 0.8
+            UNION ALL
+            SELECT r.r, p.name,
+                   CASE WHEN u(hash(r.r, p.d), 88) < 0.02 THEN '<' || p.major || '.0'      -- excludes the constraint
+                        ELSE '>=' || greatest(1, p.major - 1) || '.0' END AS specifier,
+                   CASE WHEN p.d % 7 = 0 THEN 'test' ELSE 'runtime' END AS kind, (50 + p.d)::INTEGER AS line
+            FROM repo_list r JOIN pool p ON hash(r.r, p.d, {seed}, 89) % 25 = 0
+        ) d JOIN repo_list r ON r.r = d.r"""
+    yield "repo_imports", f"""
+        SELECT r.repo, replace(l.lib, '-', '_') AS module, (1 + hash(r.r, l.lib_r, 90) % 40)::INTEGER AS files
+        FROM repo_list r JOIN team_bias b USING (project) CROSS JOIN libs l
+        WHERE r.repo <> l.lib AND u(hash(r.r, l.lib_r), 91) < b.keen * 0.85"""
+    yield "code_windows", f"""
+        SELECT repo, 'pkg/mod' || (w // 40) || '.py' AS path, (1 + 3 * w)::INTEGER AS start_line,
+               (6 + 3 * w)::INTEGER AS end_line,
+               (CASE WHEN u(hash(r, w // 8), 92) < 0.08 THEN hash('shared', (hash(r, w // 8) % {shared_blocks}) * 8 + w % 8)
+                    ELSE hash(r, w, {seed}, 93) END >> 1)::BIGINT AS hash
+        FROM repo_list, range(160) t(w)"""
+    yield "global_requirements", f"""
+        SELECT 'global-requirements' AS source, name, '>=' || greatest(1, major - 1) || '.0' AS specifier,
+               (d + 1)::INTEGER AS line FROM pool
+        UNION ALL SELECT 'global-requirements', lib, '>=1.0', (300 + lib_r % 100)::INTEGER FROM libs"""
+    yield "constraints", f"""
+        SELECT 'upper-constraints' AS source, name, major || '.' || (hash(d, 94) % 10) || '.0' AS version,
+               (d + 1)::INTEGER AS line FROM pool
+        UNION ALL SELECT 'upper-constraints', lib, '3.' || (lib_r % 10) || '.0', (300 + lib_r % 100)::INTEGER FROM libs"""
+    yield "common_libraries", """SELECT lib AS name, lib AS label, 'repo' AS origin FROM libs"""
+    checks = ", ".join(f"('{name}', {rate})" for name, rate in CHECKS.items())
     yield "repo_checks", f"""
-        SELECT repo, check_name, TIMESTAMPTZ '2026-11-01' AS captured_at, hash(r, check_name, {seed}) % 5 > 0 AS passed,
+        SELECT r.repo, check_name, {CAPTURED} AS captured_at,
+               u(hash(r.r, check_name), {seed} + 95) < least(0.99, rate * (0.6 + 0.5 * b.keen)) AS passed,
                NULL AS detail
-        FROM repo_list, (VALUES ('security_policy'), ('dependency_constraints'), ('license'), ('readme')) v(check_name)"""
+        FROM repo_list r JOIN team_bias b USING (project) CROSS JOIN (VALUES {checks}) v(check_name, rate)"""
+    yield "feature_matrix", f"""
+        SELECT 'compute-drivers' AS matrix, 'feature-' || lpad(f::VARCHAR, 2, '0') AS feature,
+               'driver-' || lpad(t::VARCHAR, 2, '0') AS target,
+               CASE WHEN roll < 0.55 - 0.012 * t THEN 'complete' WHEN roll < 0.7 - 0.01 * t THEN 'partial'
+                    WHEN roll < 0.93 THEN 'missing' ELSE 'unknown' END AS status,
+               NULL AS notes, 'Feature ' || f AS feature_title, 'Driver ' || t AS target_title,
+               CASE WHEN f < 10 THEN 'mandatory' WHEN f < 35 THEN 'optional' ELSE 'choice' END AS maturity,
+               (10 + 4 * f)::INTEGER AS line
+        FROM (SELECT f, t, u(hash(f, t), {seed} + 96) AS roll FROM range(60) a(f), range(24) b(t))
+        WHERE hash(f, t, 97) % 20 > 0        -- ~5% of the cells not listed at all"""
 
 
 def advisories_frame(con, n, seed) -> pl.DataFrame:
@@ -374,6 +451,8 @@ def generate(path: Path, scale: float = 1.0, seed: int = 1, log=print) -> dict[s
         for table, sql in frames_quality(scratch, n, seed):
             keep = "coverage_out" if table == "coverage_reports" else None
             step(f"{table}: {load_query(con, scratch, table, sql, keep_as=keep):,} rows")
+        for table, sql in frames_content(scratch, n, seed):
+            step(f"{table}: {load_query(con, scratch, table, sql):,} rows")
         advisories = advisories_frame(scratch, n, seed)
         load.upsert(con, "advisories", advisories)
         load.upsert(con, "advisory_reporters", advisories.select(

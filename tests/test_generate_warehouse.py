@@ -70,7 +70,7 @@ def test_the_same_seed_gives_the_same_warehouse(generated, tmp_path):
         assert a.execute(query).fetchone() == b.execute(query).fetchone()
 
 
-@pytest.mark.parametrize("page", ["participation", "quality", "security"])
+@pytest.mark.parametrize("page", ["participation", "quality", "security", "commonality", "consistency", "strategic"])
 def test_every_chart_of_the_area_pages_has_data(generated, page):
     path, _ = generated
     with reader(path) as con:
