@@ -81,3 +81,19 @@ def build(path, settings_rows: dict[str, str] | None = None):
         for key, value in (settings_rows or {}).items():
             con.execute("INSERT OR REPLACE INTO attribution_settings VALUES (?, ?)", [key, value])
     return path
+
+
+def build_with_moves(path):
+    """``build``, then two affiliation changes written after collection (so the end-of-write
+    rebuild must refresh every derived table): a1 (Acme by domain) moves to Globex from
+    2024-07-01; zuul (a bot, ci.example unmapped) moves to Acme from 2024-02-01."""
+    from healthdash.identity import overrides  # noqa: PLC0415
+    from healthdash.warehouse.identity_load import store_imported  # noqa: PLC0415
+
+    build(path)
+    with writer(path) as write:
+        store_imported(write, overrides.parse("affiliation a1@acme.com Globex from 2024-07-01\n"
+                                              "affiliation zuul@ci.example Acme from 2024-02-01", "overrides"),
+                       rank=0)
+        rebuild_people(write)
+    return path

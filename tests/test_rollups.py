@@ -15,12 +15,10 @@ from datetime import date
 import pytest
 from polars.testing import assert_frame_equal
 
-from healthdash.identity import overrides
 from healthdash.metrics import neutrality, participation, parse_filters, reviews
 from healthdash.metrics.cycles import resolve_cycle
-from healthdash.warehouse import reader, writer
-from healthdash.warehouse.identity_load import rebuild_people, store_imported
-from neutrality_community import build
+from healthdash.warehouse import reader
+from neutrality_community import build_with_moves
 
 FILTER_SETS = [
     "", "bots=1", "team=compute", "team=storage", "project=nova", "repo=nova", "repo=swift", "org=Acme",
@@ -35,12 +33,7 @@ FILTER_SETS = [
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory):
-    path = build(tmp_path_factory.mktemp("rollups") / "w.duckdb")
-    with writer(path) as write:
-        store_imported(write, overrides.parse("affiliation a1@acme.com Globex from 2024-07-01\n"
-                                              "affiliation zuul@ci.example Acme from 2024-02-01", "overrides"),
-                       rank=0)
-        rebuild_people(write)
+    path = build_with_moves(tmp_path_factory.mktemp("rollups") / "w.duckdb")
     with reader(path) as connection:
         yield connection
 

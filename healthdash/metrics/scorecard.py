@@ -1,8 +1,13 @@
 """The scorecard (issue 13): each team's health per area, scored 0-100, and its change.
 
-Metrics layer (no Dash).  Every input is a number an area page already shows,
-read through that area's own metric function with the team and the release
-cycle as filters, so a cell and the page it links to agree.  The formula,
+Metrics layer (no Dash).  Every input is a number an area page already shows
+with the team and the release cycle as filters, so a cell and the page it links
+to agree.  It is read for every team, the community and both cycles at once: one
+``sql/<area query>_by_team.sql`` per area query (the page's query grouped by
+period and team, each checked cell by cell against the area's own function in
+tests/test_scorecard_grouped.py), and, for states read at each repository's head,
+the area's per-repository frame aggregated per team as the area's summary does.
+A call per team and cycle took ~15 s at full scale (60 teams).  The formula,
 written once here (and shown in each cell's detail and the README):
 
 * indicator score = 100 x (value - bad) / (good - bad), clamped to 0..100, with
@@ -21,7 +26,6 @@ the other settings at each collection (``attribution_settings``, keys ``scorecar
 
 from __future__ import annotations
 
-import importlib
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -31,8 +35,9 @@ from typing import Any, Callable
 import duckdb
 import polars as pl
 
-from healthdash.metrics import bugs, neutrality, quality, reviews, security
+from healthdash.metrics import commonality, consistency, neutrality, run
 from healthdash.metrics.filters import Filters
+from healthdash.metrics.window import as_of
 from healthdash.settings import SCORECARD_DEFAULTS
 
 COMMUNITY = "Community"
@@ -43,8 +48,10 @@ AREAS = [("commonality", "Commonality", "/commonality"), ("consistency", "Consis
 AREA_LABELS = {key: label for key, label, _ in AREAS}
 FORMULA = ("indicator score = 100 × (value − bad) / (good − bad), clamped to 0–100; area score = mean of "
            "the indicator scores that have data; green ≥ {green_min:g}, amber ≥ {amber_min:g}, red below")
+#: The two periods a scorecard reads, as the grouped queries name them.
+CURRENT, PREVIOUS = "current", "previous"
 
-Value = Callable[["_Inputs", Filters], float | None]
+Value = Callable[["_Grouped", str, "str | None"], "float | None"]
 
 
 @dataclass(frozen=True)
@@ -54,90 +61,109 @@ class Indicator:
     label: str
     format: str         # how the value is written: ".0%", ",.0f"
     unit: str           # after the value: "", " h", " days"
-    value: Value
+    value: Value        # (inputs, period, team or None for the community) -> value or None (no data)
     history: bool = True   # False: a state read at each repository's collected head, not per cycle
 
 
-class _Inputs:
-    """Metric frames memoised per (function, filters) within one scorecard computation."""
+class _Grouped:
+    """The scorecard's inputs for every team and the community at once: each area metric's
+    ``*_by_team`` query (one row per period and unit), and the head-state metrics' per-repository
+    frames (each carries its repository's team)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection):
-        self.con = con
-        self._frames: dict[tuple, pl.DataFrame] = {}
+    def __init__(self, rows: dict[str, dict[tuple[str, str | None], dict[str, Any]]],
+                 content: dict[str, pl.DataFrame]):
+        self.rows = rows
+        self.content = content
 
-    def frame(self, metric: Callable[..., pl.DataFrame], filters: Filters) -> pl.DataFrame:
-        key = (metric.__module__, metric.__qualname__, filters.to_query())
-        if key not in self._frames:
-            self._frames[key] = metric(self.con, filters)
-        return self._frames[key]
+    def row(self, query: str, period: str, team: str | None) -> dict[str, Any] | None:
+        return self.rows[query].get((period, team))
 
-    def cell(self, metric, filters: Filters, column: str, *, when: str | None = None) -> float | None:
-        """``column`` of the metric's first row, None when there is no row or ``when`` is 0/NULL."""
-        df = self.frame(metric, filters)
-        if df.is_empty() or (when and not df[when][0]):
-            return None
-        value = df[column][0]
-        return None if value is None else float(value)
+    def repos(self, frame: str, team: str | None) -> pl.DataFrame:
+        """The per-repository rows of ``frame`` a team filter keeps (all of them for the community)."""
+        df = self.content[frame]
+        return df if team is None else df.filter(pl.col("team") == team)
 
 
-def _bug_outflow(inputs: _Inputs, f: Filters) -> float | None:
-    flow = inputs.frame(bugs.flow, f)
-    opened = int(flow["opened"].sum()) if flow.height else 0
-    return int(flow["closed"].sum()) / opened if opened else None
+#: The grouped queries (sql/<name>.sql), each the per-team form of the area query it names.
+GROUPED = ("security_summary_by_team", "review_coverage_by_team", "review_time_to_first_review_by_team",
+           "quality_coverage_summary_by_team", "bugs_flow_by_team", "neutrality_concentration_by_team")
+#: The head-state frames, per repository: each unit's value is aggregated from its repositories'
+#: rows exactly as the area's summary aggregates the rows a team filter leaves.
+CONTENT = {"adoption": commonality.adoption_by_repo, "duplicates": commonality.duplicate_share,
+           "conflicts": commonality.dependency_conflicts, "conformance": consistency.conformance_by_repo,
+           "completeness": consistency.feature_completeness}
 
 
-def _review_coverage(inputs: _Inputs, f: Filters) -> float | None:
-    if not inputs.cell(reviews.time_to_first_review_overall, f, "changes"):
+def _column(query: str, column: str, when: str) -> Value:
+    """``column`` of the unit's row, None without a row or when ``when`` is 0 / NULL."""
+    def value(inputs: _Grouped, period: str, team: str | None) -> float | None:
+        row = inputs.row(query, period, team)
+        return None if not row or not row[when] or row[column] is None else float(row[column])
+    return value
+
+
+def _ratio(query: str, part: str, whole: str) -> Value:
+    def value(inputs: _Grouped, period: str, team: str | None) -> float | None:
+        row = inputs.row(query, period, team)
+        return row[part] / row[whole] if row and row[whole] else None
+    return value
+
+
+def _review_coverage(inputs: _Grouped, period: str, team: str | None) -> float | None:
+    if not inputs.row("review_time_to_first_review_by_team", period, team):
         return None          # no review data for this team in the cycle: 0% would be invented
-    return inputs.cell(reviews.review_coverage_overall, f, "coverage", when="commits")
+    return _ratio("review_coverage_by_team", "reviewed", "commits")(inputs, period, team)
 
 
-def _concentration(column: str) -> Value:
-    def value(inputs: _Inputs, f: Filters) -> float | None:
-        df = inputs.frame(neutrality.concentration, f).filter(pl.col("kind") == "all")
-        return None if df.is_empty() or df[column][0] is None else float(df[column][0])
-    return value
+def _library_adoption(inputs: _Grouped, period: str, team: str | None) -> float | None:
+    rows = inputs.repos("adoption", team)
+    return rows["adoption"].mean() if rows.height else None
 
 
-def _optional(module: str, column: str, per: str | None = None) -> Value:
-    """``column`` of ``module.summary`` (``/ per`` when given), from an area module that may not be
-    installed yet (commonality, consistency): None ("no data") until it is, or while it measures nothing."""
-    def value(inputs: _Inputs, f: Filters) -> float | None:
-        try:
-            metric = importlib.import_module(module).summary
-        except (ImportError, AttributeError):
-            return None
-        number = inputs.cell(metric, f, column)
-        if per is None or number is None:
-            return number
-        base = inputs.cell(metric, f, per)
-        return number / base if base else None
-    return value
+def _dependency_drift(inputs: _Grouped, period: str, team: str | None) -> float | None:
+    repos = inputs.repos("duplicates", team).height
+    return inputs.repos("conflicts", team)["repo"].n_unique() / repos if repos else None
+
+
+def _duplicate_share(inputs: _Grouped, period: str, team: str | None) -> float | None:
+    rows = inputs.repos("duplicates", team)
+    lines = rows["python_lines"].sum() if rows.height else 0
+    return rows["duplicated_lines"].sum() / lines if lines else None
+
+
+def _conformance(inputs: _Grouped, period: str, team: str | None) -> float | None:
+    rows = inputs.repos("conformance", team)
+    return rows["passed"].sum() / rows["checks"].sum() if rows.height else None
+
+
+def _matrix_completeness(inputs: _Grouped, period: str, team: str | None) -> float | None:
+    rows = inputs.content["completeness"]       # the feature matrix is the community's, whatever the team
+    return rows["completeness"].mean() if rows.height else None
 
 
 INDICATORS: list[Indicator] = [
     Indicator("library_adoption", "commonality", "Common-library adoption", ".0%", "",
-              _optional("healthdash.metrics.commonality", "library_adoption"), history=False),
+              _library_adoption, history=False),
     Indicator("dependency_drift", "commonality", "Repos outside the constraints", ".0%", "",
-              _optional("healthdash.metrics.commonality", "conflicting_repos", per="repos"), history=False),
-    Indicator("duplicate_share", "commonality", "Duplicated lines", ".1%", "",
-              _optional("healthdash.metrics.commonality", "duplicated_share"), history=False),
+              _dependency_drift, history=False),
+    Indicator("duplicate_share", "commonality", "Duplicated lines", ".1%", "", _duplicate_share, history=False),
     Indicator("convention_conformance", "consistency", "Convention conformance", ".0%", "",
-              _optional("healthdash.metrics.consistency", "conformance"), history=False),
+              _conformance, history=False),
     Indicator("matrix_completeness", "consistency", "Feature-matrix completeness", ".0%", "",
-              _optional("healthdash.metrics.consistency", "matrix_completeness"), history=False),
+              _matrix_completeness, history=False),
     Indicator("security_fix_days", "security", "Median days to fix security bugs", ",.0f", " days",
-              lambda i, f: i.cell(security.summary, f, "median_days_to_fix", when="fixed_security_bugs")),
+              _column("security_summary_by_team", "median_days_to_fix", when="fixed_security_bugs")),
     Indicator("review_coverage", "security", "Commits landed through review", ".0%", "", _review_coverage),
     Indicator("coverage", "quality", "Line coverage", ".0%", "",
-              lambda i, f: i.cell(quality.coverage_summary, f, "line_coverage", when="repos_measured")),
-    Indicator("bug_outflow", "quality", "Bugs closed per bug opened", ".2f", "", _bug_outflow),
+              _column("quality_coverage_summary_by_team", "line_coverage", when="repos_measured")),
+    Indicator("bug_outflow", "quality", "Bugs closed per bug opened", ".2f", "",
+              _ratio("bugs_flow_by_team", "closed", "opened")),
     Indicator("first_review_hours", "quality", "Median hours to first review", ",.0f", " h",
-              lambda i, f: i.cell(reviews.time_to_first_review_overall, f, "median_hours", when="reviewed")),
+              _column("review_time_to_first_review_by_team", "median_hours", when="reviewed")),
     Indicator("top_org_share", "neutrality", "Biggest organisation's share", ".0%", "",
-              _concentration("top1_share")),
+              _column("neutrality_concentration_by_team", "top1_share", when="contributions")),
     Indicator("effective_orgs", "neutrality", "Effective number of organisations", ".1f", "",
-              _concentration("effective_orgs")),
+              _column("neutrality_concentration_by_team", "effective_orgs", when="contributions")),
 ]
 
 
@@ -214,11 +240,6 @@ def periods(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[Period, P
     return cycles[index], cycles[index - 1] if index > 0 else None
 
 
-def _filters(team: str | None, period: Period, base: Filters) -> Filters:
-    return replace(Filters(), team=(team,) if team else (), start=period.start, end=period.end,
-                   include_bots=base.include_bots)
-
-
 def teams(con: duckdb.DuckDBPyConnection, filters: Filters) -> list[str]:
     names = [r[0] for r in con.execute("SELECT name FROM teams ORDER BY name").fetchall()]
     return [t for t in names if not filters.team or t in filters.team]
@@ -235,46 +256,83 @@ def link(area: str, team: str | None, period: Period) -> str:
 
 # --------------------------------------------------------------------------- the metrics
 
-#: Teams x cycles computed at once, each on its own cursor (DuckDB runs them in parallel).
+#: Grouped queries run at once, each on its own cursor (DuckDB runs them in parallel).
 WORKERS = 4
 
 
-def _unit_rows(con: duckdb.DuckDBPyConnection, team: str | None, current: Period, previous: Period | None,
-               base: Filters, limits: dict[str, float]) -> list[dict[str, Any]]:
-    """The indicator rows of one team (None = the community), on a cursor of its own."""
+def _period_params(current: Period, previous: Period | None) -> dict[str, list]:
+    """The periods as the grouped queries take them: zipped lists of name, start, end and the
+    instant state metrics are read at (:func:`healthdash.metrics.window.as_of` of the period's end),
+    and their union."""
+    named = [(CURRENT, current)] + ([(PREVIOUS, previous)] if previous else [])
+    starts, ends = [p.start for _, p in named], [p.end for _, p in named]
+    return {"p_names": [name for name, _ in named], "p_starts": starts, "p_ends": ends,
+            "p_as_of": [as_of(Filters(end=end)) for end in ends],
+            # the periods' union, so that scans skip the rest of history (None: unbounded)
+            "span_start": None if None in starts else min(starts), "span_end": None if None in ends else max(ends)}
+
+
+def _on_cursor(con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
     cursor = con.cursor()
     try:
-        inputs = _Inputs(cursor)
-        rows = []
+        return work(cursor)
+    finally:
+        cursor.close()
+
+
+def _keyed(frame: pl.DataFrame) -> dict[tuple[str, str | None], dict[str, Any]]:
+    """A grouped query's rows by (period, team), the community under team None."""
+    return {(row["period"], None if row["is_community"] else row["team"]): row
+            for row in frame.iter_rows(named=True)}
+
+
+def _inputs(con: duckdb.DuckDBPyConnection, current: Period, previous: Period | None,
+            base: Filters) -> _Grouped:
+    """Every grouped query and head-state frame, computed once for all units, on parallel cursors."""
+    params = _period_params(current, previous)
+    everyone = replace(Filters(), include_bots=base.include_bots)
+    jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], Any]] = {
+        name: (lambda cur, name=name: _keyed(run(cur, name, everyone, **params))) for name in GROUPED}
+    jobs.update({f"content:{key}": (lambda cur, metric=metric: metric(cur, everyone))
+                 for key, metric in CONTENT.items()})
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        futures = {key: pool.submit(_on_cursor, con, job) for key, job in jobs.items()}
+        done = {key: future.result() for key, future in futures.items()}
+    return _Grouped({name: done[name] for name in GROUPED},
+                    {key: done[f"content:{key}"] for key in CONTENT})
+
+
+_INDICATOR_SCHEMA = {
+    "team": pl.String, "is_community": pl.Boolean, "area": pl.String, "indicator": pl.String,
+    "label": pl.String, "value": pl.Float64, "good": pl.Float64, "bad": pl.Float64, "score": pl.Float64,
+    "previous_value": pl.Float64, "previous_score": pl.Float64, "cycle": pl.String, "previous_cycle": pl.String}
+
+
+def _indicator_rows(inputs: _Grouped, units: list[str | None], current: Period, previous: Period | None,
+                    limits: dict[str, float]) -> list[dict[str, Any]]:
+    rows = []
+    for team in units:
         for ind in INDICATORS:
             good, bad = limits[f"{ind.key}_good"], limits[f"{ind.key}_bad"]
-            value = ind.value(inputs, _filters(team, current, base))
+            value = ind.value(inputs, CURRENT, team)
             # a state without history (read at each head) has no value for the previous cycle: no arrow
-            before = ind.value(inputs, _filters(team, previous, base)) if previous and ind.history else None
+            before = ind.value(inputs, PREVIOUS, team) if previous and ind.history else None
             rows.append({"team": team or COMMUNITY, "is_community": team is None, "area": ind.area,
                          "indicator": ind.key, "label": ind.label, "value": value, "good": good, "bad": bad,
                          "score": indicator_score(value, good, bad), "previous_value": before,
                          "previous_score": indicator_score(before, good, bad),
                          "cycle": current.name, "previous_cycle": previous.name if previous else None})
-        return rows
-    finally:
-        cursor.close()
+    return rows
 
 
 def indicators(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
     """One row per team (and the community) and indicator: value, good, bad, score, and the same
     for the previous release cycle."""
     filters = filters or Filters()
-    limits = thresholds(con)
     current, previous = periods(con, filters)
-    units = [None, *teams(con, filters)]
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        parts = list(pool.map(lambda team: _unit_rows(con, team, current, previous, filters, limits), units))
-    return pl.DataFrame([row for part in parts for row in part], schema={
-        "team": pl.String, "is_community": pl.Boolean, "area": pl.String, "indicator": pl.String,
-        "label": pl.String, "value": pl.Float64, "good": pl.Float64, "bad": pl.Float64, "score": pl.Float64,
-        "previous_value": pl.Float64, "previous_score": pl.Float64, "cycle": pl.String,
-        "previous_cycle": pl.String})
+    inputs = _inputs(con, current, previous, filters)
+    return pl.DataFrame(_indicator_rows(inputs, [None, *teams(con, filters)], current, previous, thresholds(con)),
+                        schema=_INDICATOR_SCHEMA)
 
 
 def _written(ind: Indicator, value: float | None) -> str:
@@ -307,15 +365,21 @@ def scorecard(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) ->
     filters = filters or Filters()
     limits = thresholds(con)
     current, previous = periods(con, filters)
-    detail = indicators(con, filters)
-    verdicts = _verdicts(con, current, filters)
+    units = teams(con, filters)
+    with ThreadPoolExecutor(max_workers=1) as side:      # the verdicts run beside the grouped queries
+        pending = side.submit(_on_cursor, con, lambda cursor: _verdicts(cursor, current, filters))
+        inputs = _inputs(con, current, previous, filters)
+        verdicts = pending.result()
+    detail: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in _indicator_rows(inputs, [None, *units], current, previous, limits):
+        detail.setdefault((row["team"], row["area"]), []).append(row)
     by_key = {ind.key: ind for ind in INDICATORS}
     formula = FORMULA.format(**limits)
     rows = []
-    for team in [*teams(con, filters), None]:
+    for team in [*units, None]:
         name = team or COMMUNITY
         for area, label, _ in AREAS:
-            part = detail.filter((pl.col("team") == name) & (pl.col("area") == area)).to_dicts()
+            part = detail.get((name, area), [])
             score = area_score([r["score"] for r in part])
             before = area_score([r["previous_score"] for r in part]) if previous else None
             texts = [_inputs_text(by_key[r["indicator"]], r) for r in part]
