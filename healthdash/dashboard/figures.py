@@ -325,10 +325,60 @@ def area_over_time(*, x: str, y: str, series: str, y_title: str = "",
 MAX_LINES = 10
 
 
+class Points:
+    """A long run of plot values that plotly neither copies nor walks point by point.
+
+    A figure is deep-copied when built and again when serialised (``to_dict``), and each
+    copy visits every point in Python: ~3 us a point, ~60 ms for 17,000 points, more than
+    the rest of the chart.  Wrapped values are never changed after the figure is built,
+    so a copy can share them; the JSON encoders (the standard one through
+    ``to_plotly_json``, orjson's through ``tolist``) write them as the plain list.
+    """
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: list):
+        self.values = values
+
+    def __deepcopy__(self, memo: dict) -> "Points":
+        return self
+
+    def to_plotly_json(self) -> list:
+        return self.values
+
+    tolist = to_plotly_json
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __getitem__(self, index):
+        return self.values[index]
+
+
+def _broken_lines(df: pl.DataFrame, *, x: str, y: str, series: str) -> tuple[list, list, list]:
+    """x, y and series name of every point, series after series (each in ``x`` order), with a gap
+    (None everywhere) after each series so one trace draws them as separate lines.  Dates become
+    ISO text here, in one go, rather than one by one in the JSON encoder."""
+    points = df.select(series, pl.col(x).cast(pl.String) if df.schema[x] == pl.Date else x, y)
+    points = points.with_columns(_gap=pl.lit(False))
+    gaps = points.select(series).unique().with_columns(
+        pl.lit(None, dtype=points.schema[x]).alias(x), pl.lit(None, dtype=points.schema[y]).alias(y), _gap=pl.lit(True))
+    both = pl.concat([points, gaps]).sort([series, "_gap", x])
+    names = both.select(pl.when(pl.col("_gap")).then(None).otherwise(pl.col(series)).alias(series))[series]
+    return both[x].to_list(), both[y].to_list(), names.to_list()
+
+
 def line_over_time(*, x: str, y: str, series: str | None = None, y_title: str = "",
                    percent: bool = False, empty: str = "No data for these filters.") -> Builder:
     """One line per ``series`` value (or a single line) over time; beyond :data:`MAX_LINES` series
-    the rest are thin grey lines in one trace (hovering names each), the data unchanged."""
+    the rest are thin grey lines in one trace (hovering names each), the data unchanged.
+
+    Traces are plain dicts in one figure call (``_validate=False``: plotly's checks walk every
+    point, ~0.5 s for 300 series); the grey trace's points are :class:`Points`.
+    """
 
     def build(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         present = is_present(filters)
@@ -338,33 +388,28 @@ def line_over_time(*, x: str, y: str, series: str | None = None, y_title: str = 
         shown, rest = order[:MAX_LINES], order[MAX_LINES:]
         colors = color_map(n for n in shown if n is not None)
         fmt = "%{y:.1%}" if percent else "%{y:,}"
-        fig = go.Figure()
+        traces: list[dict] = []
         if rest:
-            xs: list = []
-            ys: list = []
-            names: list = []
-            for name, part in df.filter(pl.col(series).is_in(rest)).sort([series, x]).group_by(
-                    series, maintain_order=True):
-                xs += part[x].to_list() + [None]
-                ys += part[y].to_list() + [None]
-                names += [name[0]] * part.height + [None]
-            fig.add_trace(go.Scatter(
-                x=xs, y=ys, text=names, name=f"{len(rest)} others", mode="lines",
-                line={"width": 1, "color": COLORS["muted"]}, opacity=0.5,
-                hovertemplate=f"%{{x|%b %Y}}<br>%{{text}}: {fmt}<extra></extra>"))
+            xs, ys, names = _broken_lines(df.filter(pl.col(series).is_in(rest)), x=x, y=y, series=series)
+            traces.append({
+                "type": "scatter", "x": Points(xs), "y": Points(ys), "text": Points(names),
+                "name": f"{len(rest)} others", "mode": "lines", "line": {"width": 1, "color": COLORS["muted"]},
+                "opacity": 0.5, "hovertemplate": f"%{{x|%b %Y}}<br>%{{text}}: {fmt}<extra></extra>"})
+        parts = ({key[0]: part for key, part in df.filter(pl.col(series).is_in(shown)).group_by(series)}
+                 if series else {None: df})
         for name in shown:
-            part = (df.filter(pl.col(series) == name) if name is not None else df).sort(x)
-            fig.add_trace(go.Scatter(
-                x=part[x].to_list(), y=part[y].to_list(), name=name or y_title or y,
-                mode="lines+markers", marker={"size": 5},
-                line={"width": 2.5, "color": colors.get(name, COLORS["primary"])},
-                hovertemplate=f"%{{x|%b %Y}}<br>{name or y_title or y}: {fmt}<extra></extra>",
-            ))
-        fig.update_layout(hovermode="closest" if rest else "x unified", yaxis_title=y_title,
-                          showlegend=series is not None)
-        fig.update_yaxes(rangemode="tozero")  # honest axes: a small wobble must not look like a swing
-        if percent:
-            fig.update_yaxes(tickformat=".0%")
+            part = parts[name].sort(x)
+            label = name or y_title or y
+            traces.append({
+                "type": "scatter", "x": part[x].to_list(), "y": part[y].to_list(), "name": label,
+                "mode": "lines+markers", "marker": {"size": 5},
+                "line": {"width": 2.5, "color": colors.get(name, COLORS["primary"])},
+                "hovertemplate": f"%{{x|%b %Y}}<br>{label}: {fmt}<extra></extra>"})
+        fig = go.Figure(_validate=False, data=traces, layout={
+            "hovermode": "closest" if rest else "x unified", "yaxis": {
+                "title": {"text": y_title}, "rangemode": "tozero",   # honest axes: a wobble must not look like a swing
+                **({"tickformat": ".0%"} if percent else {})},
+            "showlegend": series is not None})
         month_ticks(fig, df[x].to_list(), present=present)
         return apply_house_style(fig, present=present)
 
