@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 from polars.testing import assert_frame_equal
 
-from healthdash.metrics import neutrality, participation, parse_filters, reviews
+from healthdash.metrics import neutrality, participation, parse_filters, quality, reviews
 from healthdash.metrics.cycles import resolve_cycle
 from healthdash.warehouse import reader
 from neutrality_community import build_with_moves
@@ -41,7 +41,7 @@ def con(tmp_path_factory):
 #: Every metric that reads a rollup when the filters allow.
 METRICS = [neutrality.affiliation_changes, participation.top_organisations, participation.summary,
            neutrality.concentration, neutrality.pony_factor, neutrality.org_shares, neutrality.org_totals,
-           reviews.reviews_by_org, reviews.reviews_by_person]
+           reviews.reviews_by_org, reviews.reviews_by_person, quality.test_line_share]
 
 
 def filters_for(con, query: str, rollups: bool = True):
