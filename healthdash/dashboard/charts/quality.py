@@ -15,7 +15,8 @@ import plotly.graph_objects as go
 import polars as pl
 
 from healthdash.dashboard.charts import PROJECT_PANEL_READS, Chart, Kpi, reads_except, register, register_kpi
-from healthdash.dashboard.figures import COLORS, apply_house_style, empty_figure, is_present, line_over_time
+from healthdash.dashboard.figures import (COLORS, Points, apply_house_style, empty_figure, is_present,
+                                          line_over_time)
 from healthdash.metrics import quality
 
 #: Coverage at or above GOOD is green, at or above FAIR amber, below it red.
@@ -69,31 +70,22 @@ def coverage_by_repo_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     values = latest["line_coverage"].to_list()
     branches = latest["branch_coverage"].to_list()
     text = [_pct(v) + (f" · branches {_pct(b)}" if b is not None else "") for v, b in zip(values, branches)]
-    traces: list[Any] = [go.Bar(
-        x=values, y=repos, orientation="h", text=text, textposition="outside", cliponaxis=False,
-        marker={"color": [coverage_color(v) for v in values]}, showlegend=False,
-        customdata=latest.select("lines_covered", "lines_valid").rows(),
-        hovertemplate="%{y}: %{x:.1%} (%{customdata[0]:,} of %{customdata[1]:,} lines)<extra></extra>",
-    )]
-    lines: dict[str, tuple[list, list, list]] = {}          # trend colour -> x, y, hover text
-    series_by_repo = {key[0]: part.sort("month") for key, part in df.group_by("repo")}
-    for index, repo in enumerate(repos):
-        series = series_by_repo[repo]
-        coverage = series["line_coverage"].to_list()
-        present_values = [v for v in coverage if v is not None]
-        low, high = _spark_range(present_values)
-        xs, ys, hover = lines.setdefault(_trend_color(present_values), ([], [], []))
-        xs += [*(str(m) for m in series["month"].to_list()), None]   # None: the line breaks between repos
-        ys += [*(None if v is None else index + 0.4 - 0.8 * (v - low) / (high - low) for v in coverage), None]
-        hover += [*(f"{repo}: {_pct(v)}" for v in coverage), ""]
-    for color, (xs, ys, hover) in lines.items():
+    traces: list[Any] = [{
+        "type": "bar", "x": values, "y": repos, "orientation": "h", "text": text, "textposition": "outside",
+        "cliponaxis": False, "marker": {"color": [coverage_color(v) for v in values]}, "showlegend": False,
+        "customdata": [list(row) for row in latest.select("lines_covered", "lines_valid").rows()],
+        "hovertemplate": "%{y}: %{x:.1%} (%{customdata[0]:,} of %{customdata[1]:,} lines)<extra></extra>",
+    }]
+    for color, (xs, ys, hover) in _sparklines(df, repos).items():
         # plain dicts, ISO dates and text: thousands of points go straight to JSON (see below)
-        traces.append({"type": "scatter", "x": xs, "y": ys, "text": hover, "xaxis": "x2", "yaxis": "y2",
+        traces.append({"type": "scatter", "x": Points(xs), "y": Points(ys), "text": Points(hover),
+                       "xaxis": "x2", "yaxis": "y2",
                        "mode": "lines", "showlegend": False, "line": {"width": 2, "color": color},
                        "connectgaps": False, "hovertemplate": "%{text}<br>%{x|%b %Y}<extra></extra>"})
     band = [rows - 0.5, -0.5]                      # row 0 at the top on both sides
     # _validate=False: plotly would walk and deep-copy every point of every list (~1 s per
     # 10,000 points); these traces are built here from typed frames, so nothing needs checking.
+    # The sparkline points are Points: shared, not deep-copied again when the figure is serialised.
     fig = go.Figure(_validate=False, data=traces, layout={
         "xaxis": {"domain": [0, 0.57], "range": [0, 1.4], "tickformat": ".0%", "tickvals": PERCENT_TICKS,
                   "title": {"text": "Line coverage, latest report"}},
@@ -104,6 +96,44 @@ def coverage_by_repo_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         "yaxis2": {"anchor": "x2", "range": band, "showticklabels": False, "showgrid": False, "zeroline": False},
         "height": None if present else max(300, 70 + 36 * rows), "bargap": 0.3})
     return apply_house_style(fig, present=present)
+
+
+def _sparklines(df: pl.DataFrame, repos: list[str]) -> dict[str, tuple[list, list, list]]:
+    """Trend colour -> x (ISO months), y and hover text of the sparklines of those repos, repo
+    after repo in ``repos`` order, each line in month order and broken (None) after its last month.
+
+    Row ``i``'s points are scaled into ``i ± 0.4`` by its :func:`_spark_range`; the per-point
+    arithmetic runs in polars, in the same order of operations as ``i + 0.4 - 0.8 * (v - low) /
+    (high - low)`` in Python (so the same floats), the per-repo ranges and colours in Python.
+    """
+    rows = pl.DataFrame({"repo": repos, "_row": list(range(len(repos)))})
+    points = df.select("repo", "month", "line_coverage").join(rows, on="repo").sort(["_row", "month"])
+    stats = points.group_by("_row").agg(
+        pl.col("line_coverage").min().alias("low"), pl.col("line_coverage").max().alias("high"),
+        pl.col("line_coverage").drop_nulls().first().alias("first"),
+        pl.col("line_coverage").drop_nulls().last().alias("last"), pl.col("line_coverage").count().alias("n"))
+    colors, lows, highs = {}, {}, {}
+    for row, low, high, first, last, n in stats.iter_rows():
+        present = [] if n == 0 else [first] if n == 1 else [first, last]
+        colors[row] = _trend_color(present)
+        lows[row], highs[row] = _spark_range([low, high] if n else [])
+    scale = pl.DataFrame({"_row": list(colors), "color": list(colors.values()),
+                          "_low": [lows[r] for r in colors], "_high": [highs[r] for r in colors]})
+    points = points.join(scale, on="_row").with_columns(
+        ((pl.col("_row").cast(pl.Float64) + 0.4)
+         - 0.8 * (pl.col("line_coverage") - pl.col("_low")) / (pl.col("_high") - pl.col("_low"))).alias("y"),
+        pl.col("month").cast(pl.String).alias("x"), _gap=pl.lit(False))
+    gaps = points.select("_row", "color", "repo").unique("_row").with_columns(
+        pl.lit(None, dtype=pl.String).alias("x"), pl.lit(None, dtype=pl.Float64).alias("y"),
+        pl.lit(None, dtype=pl.Float64).alias("line_coverage"), _gap=pl.lit(True))
+    columns = ["_row", "color", "repo", "x", "y", "line_coverage", "_gap"]
+    both = pl.concat([points.select(columns), gaps.select(columns)]).sort(["_row", "_gap", "x"])
+    lines: dict[str, tuple[list, list, list]] = {}
+    for (color,), part in both.group_by("color", maintain_order=True):
+        hover = [("" if gap else f"{repo}: {_pct(v)}") for repo, v, gap in
+                 zip(part["repo"].to_list(), part["line_coverage"].to_list(), part["_gap"].to_list())]
+        lines[color] = (part["x"].to_list(), part["y"].to_list(), hover)
+    return lines
 
 
 def project_coverage_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
