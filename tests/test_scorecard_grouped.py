@@ -170,7 +170,8 @@ def test_generated_community_every_cell_equals_the_area_function(generated, quer
 def test_generated_community_has_data_in_every_history_indicator(generated):
     """The comparison is not vacuous: over three cycles, each history indicator has values for
     several units in the current and in the previous cycle (but the first review: the generator
-    writes no reviewer responses; the hand-counted community has them)."""
+    writes no reviewer responses; the hand-counted community has them), and every head state
+    has a value for every unit."""
     teams = scorecard.teams(generated.cursor(), Filters())
     assert len(teams) >= 3
     values = [assert_same(generated, f"cycle={cycle}") for cycle in ("2019.2", "2021.2", "2024.2")]
@@ -178,6 +179,10 @@ def test_generated_community_has_data_in_every_history_indicator(generated):
         if ind.history and ind.key != "first_review_hours":
             assert sum(_known(v, ind.key) for v in values) >= 4, ind.key
             assert sum(_known(v, ind.key, previous=True) for v in values) >= 4, ind.key
+    heads = assert_same(generated, "")         # the generator reads content at each head too
+    for ind in scorecard.INDICATORS:
+        if not ind.history:
+            assert _known(heads, ind.key) == len(teams) + 1, ind.key
     narrow = assert_same(generated, f"team={teams[0]}&start=2024-01-01")
     assert {team for team, _ in narrow} == {teams[0], scorecard.COMMUNITY}
 

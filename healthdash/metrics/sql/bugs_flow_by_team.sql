@@ -12,10 +12,14 @@ WITH periods AS (
     FROM (SELECT unnest($p_names::VARCHAR[]) AS period, unnest($p_starts::DATE[]) AS p_start,
                  unnest($p_as_of::TIMESTAMPTZ[]) AS as_of)
 ),
+first_from AS (   -- the earliest start: bugs neither opened nor closed since then count nowhere
+    SELECT CASE WHEN bool_or(from_ts IS NULL) THEN NULL ELSE min(from_ts) END AS from_ts FROM periods
+),
 b AS (
     SELECT team, created, resolved_at
-    FROM bugs_in(NULL::VARCHAR[], NULL::VARCHAR[], NULL::VARCHAR[])
+    FROM bugs_in(NULL::VARCHAR[], NULL::VARCHAR[], NULL::VARCHAR[]), first_from f
     WHERE NOT is_duplicate AND created IS NOT NULL
+      AND (f.from_ts IS NULL OR created >= f.from_ts OR resolved_at >= f.from_ts)
 )
 SELECT p.period, grouping(b.team) = 1 AS is_community, b.team,
        CAST(count(*) FILTER (WHERE b.created < p.as_of AND (p.from_ts IS NULL OR b.created >= p.from_ts))
