@@ -61,9 +61,12 @@ function drawn() {
     if (!document.querySelector('#page-content > *')) return false;
     if (document.querySelector('._dash-loading, [data-dash-is-loading="true"], .dash-spinner')) return false;
     if (document.querySelector('.chart-body:empty, .chart-fill:empty, .kpi-row:empty, #data-body:empty')) return false;
-    var plots = document.querySelectorAll('.js-plotly-plot');
-    for (var i = 0; i < plots.length; i++) {
-        if (!(plots[i].data && plots[i]._fullLayout && plots[i].querySelector('.main-svg'))) return false;
+    /* a graph laid out on the server waits for plotly.js as .dash-graph--pending, with no plot yet */
+    if (document.querySelector('.dash-graph--pending')) return false;
+    var graphs = document.querySelectorAll('.dash-graph');
+    for (var i = 0; i < graphs.length; i++) {
+        var plot = graphs[i].classList.contains('js-plotly-plot') ? graphs[i] : graphs[i].querySelector('.js-plotly-plot');
+        if (!(plot && plot.data && plot._fullLayout && plot.querySelector('.main-svg'))) return false;
     }
     return true;
 }

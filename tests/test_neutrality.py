@@ -9,6 +9,7 @@ compute (nova), bots excluded:
 
 from datetime import date
 
+import polars as pl
 import pytest
 
 from healthdash.metrics import neutrality
@@ -155,16 +156,37 @@ def test_empty_filters_give_empty_frames(con):
 
 
 def test_org_totals_and_drilldown_links(con):
-    from healthdash.dashboard.charts.neutrality import drilldown_table
+    from healthdash.dashboard.charts.neutrality import with_drilldown_links
+    from healthdash.dashboard.components import table_rows
 
     frame = neutrality.org_totals(con, COMPUTE)
     # all kinds: Acme 8 (a1 5, a2 3), Globex 4 (g1), Independent 3 (p1 2, p2 1), Initech 2 (i1) of 17
     assert rows(frame, "org", "contributions", "share", "people", "top_person_id") == [
         ("Acme", 8, round(8 / 17, 6), 2, "email:a1@acme.com"), ("Globex", 4, round(4 / 17, 6), 1, "email:g1@globex.com"),
         ("Independent", 3, round(3 / 17, 6), 2, "email:p1@gmail.com"), ("Initech", 2, round(2 / 17, 6), 1, "email:i1@initech.com")]
-    cells = drilldown_table(frame, COMPUTE).data[0].cells.values
-    assert cells[0][0] == '<a href="/participation/organisation?team=compute&org=Acme">Acme</a>'
-    assert cells[4][0] == '<a href="/participation/person/email:a1@acme.com?team=compute">a1</a>'
+    linked = with_drilldown_links(neutrality.org_totals)(con, COMPUTE)
+    assert linked["org_page"][0] == "/participation/organisation?team=compute&org=Acme"
+    assert linked["top_person_page"][0] == "/participation/person/email:a1@acme.com?team=compute"
+    columns, grid = table_rows(linked)       # names shown as in-app links; the path columns not shown
+    assert [c["field"] for c in columns] == ["org", "contributions", "share", "people", "top_person"]
+    assert grid[0]["org"] == "[Acme](/participation/organisation?team=compute&org=Acme)"
+    assert grid[0]["top_person"] == "[a1](/participation/person/email:a1@acme.com?team=compute)"
+    assert columns[0]["cellRendererParams"] == {"linkTarget": "_self"}
+
+
+def test_in_app_links_never_make_markdown_or_html_from_data():
+    from healthdash.dashboard.components import table_rows
+
+    frame = pl.DataFrame({"org": ["[x](javascript:alert(1)) <b>*Bold*</b>", "Plain"],
+                          "org_page": ["/participation/organisation?org=x", "https://evil.example/"]})
+    columns, grid = table_rows(frame)
+    assert [c["field"] for c in columns] == ["org", "org_page"]       # not every path in-app: no links
+    frame = frame.with_columns(pl.Series("org_page", ["/participation/organisation?org=x", None]))
+    columns, grid = table_rows(frame)
+    assert [c["field"] for c in columns] == ["org"]
+    assert grid[0]["org"] == ("[\\[x\\]\\(javascript:alert\\(1\\)\\) \\<b\\>\\*Bold\\*\\</b\\>]"
+                              "(/participation/organisation?org=x)")
+    assert grid[1]["org"] == "Plain"
 
 
 def test_affiliation_changes_and_conflicts(tmp_path):

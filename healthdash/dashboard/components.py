@@ -243,13 +243,43 @@ def _min_width(header: str, values: pl.Series, *, wrap: bool = False, link: bool
     return int(min(320, 8 * max(longest_word, chars) + 36))
 
 
+def _page_links(df) -> dict[str, str]:
+    """{column: its ``<column>_page`` sibling} for in-app drill-down links (paths starting with /)."""
+    found = {}
+    for name in df.columns:
+        page = f"{name}_page"
+        if page in df.columns and df.schema[page] == pl.String and df.schema[name] == pl.String:
+            values = [v for v in df[page].to_list() if v]
+            if all(v.startswith("/") and not v.startswith("//") for v in values):
+                found[name] = page
+    return found
+
+
+def _markdown_text(text: str | None) -> str:
+    """``text`` as literal markdown (no emphasis, links or HTML made from data)."""
+    return re.sub(r"([\\`*_{}\[\]()<>#+!|~-])", r"\\\1", text or "")
+
+
+def _page_link(label: str | None, path: str | None) -> str:
+    if not path:
+        return _markdown_text(label)
+    return f"[{_markdown_text(label)}]({path.replace('(', '%28').replace(')', '%29').replace(' ', '%20')})"
+
+
 def table_rows(df) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(column definitions, rows) for a grid of ``df``: words for headers and codes, numbers formatted,
     links clickable.
 
     Only cells that are http(s) links become links (as markdown, so no HTML from the
-    data is ever rendered); the frame itself is unchanged, so its CSV stays raw.
+    data is ever rendered), and a column with an in-app ``<column>_page`` sibling shows its
+    names as links to those pages (the sibling itself is not shown); the frame itself is
+    unchanged, so its CSV stays raw.
     """
+    pages = _page_links(df)
+    if pages:
+        df = df.with_columns(*[pl.struct(name, page).map_elements(
+            lambda row, n=name, p=page: _page_link(row[n], row[p]), return_dtype=pl.String).alias(name)
+            for name, page in pages.items()]).drop(list(pages.values()))
     links = _link_columns(df)
     df = _clip_long_text(df, keep=links)
     cves = [c for c in df.columns if c.lower() in ("cve", "cves", "cve_ids") and df.schema[c] == pl.String]
@@ -264,13 +294,15 @@ def table_rows(df) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     columns = []
     for name, dtype in df.schema.items():
         column: dict[str, Any] = {"field": name, "headerName": label(name), "headerTooltip": name,
-                                  "minWidth": _min_width(label(name), df[name], link=name in links or name in cves,
+                                  "minWidth": _min_width(label(name), df[name], link=name in links or name in cves or name in pages,
                                                          wrap=dtype == pl.String and name not in short)}
         if dtype.is_numeric():
             column.update(type="rightAligned", format=_number_format(name, dtype), valueFormatter={
                 "function": f"params.value == null ? '' : d3.format('{_number_format(name, dtype)}')(params.value)"})
         elif name in links or name in cves:
             column.update(cellRenderer="markdown", cellRendererParams={"linkTarget": "_blank"})
+        elif name in pages:
+            column.update(cellRenderer="markdown", cellRendererParams={"linkTarget": "_self"})
         elif dtype == pl.String and name not in short:
             column.update(wrapText=True, autoHeight=True)
         columns.append(column)

@@ -80,7 +80,7 @@ def triage_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
 
 
 register(Chart(
-    name="bugs-backlog", title="Bug backlog", page="quality", metric=bugs.backlog,
+    name="bugs-backlog", title="Bug backlog", page="quality", section="bugs", metric=bugs.backlog,
     reads=PROJECT_PANEL_READS,
     needs=("bugs",),
     figure=line_over_time(x="month_end", y="open_bugs", y_title="Open bugs",
@@ -91,7 +91,7 @@ register(Chart(
     empty_message="No bugs for these filters.",
 ))
 register(Chart(
-    name="bugs-flow", title="Bugs reported and closed per month", page="quality", metric=bugs.flow,
+    name="bugs-flow", title="Bugs reported and closed per month", page="quality", section="bugs", metric=bugs.flow,
     reads=PROJECT_PANEL_READS,
     needs=("bugs",),
     figure=flow_figure, order=105, width=6,
@@ -99,7 +99,7 @@ register(Chart(
     empty_message="No bugs reported or closed for these filters.",
 ))
 register(Chart(
-    name="bugs-open-age", title="Open bugs by importance", page="quality", metric=bugs.open_age_by_importance,
+    name="bugs-open-age", title="Open bugs by importance", page="quality", section="bugs", metric=bugs.open_age_by_importance,
     reads=PROJECT_PANEL_READS,
     needs=("bugs",),
     figure=age_by_importance_figure, order=110, width=6,
@@ -107,7 +107,7 @@ register(Chart(
     empty_message="No open bugs at the end of this window.",
 ))
 register(Chart(
-    name="bugs-time-to-triage", title="Time to triage", page="quality", metric=bugs.time_to_triage,
+    name="bugs-time-to-triage", title="Time to triage", page="quality", section="bugs", metric=bugs.time_to_triage,
     reads=PROJECT_PANEL_READS,
     needs=("bugs",),
     figure=triage_figure, order=115, width=6,

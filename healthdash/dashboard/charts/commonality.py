@@ -109,7 +109,7 @@ register(Chart(
 ))
 register(Chart(
     needs=("repo_content",),
-    name="commonality-dependency-drift", title="Dependency drift", page="commonality",
+    name="commonality-dependency-drift", title="Dependency drift", page="commonality", section="dependencies",
     metric=commonality.dependency_drift, figure=None, order=20, width=12,
     description=("Dependencies declared by two or more repositories: how many distinct version specifiers they "
                  "use, the global requirement, the version the constraints pin, and the repositories whose "
@@ -119,13 +119,13 @@ register(Chart(
 register(Chart(
     needs=("repo_content",),
     name="commonality-constraint-conflicts", title="Specifiers that exclude the constrained version",
-    page="commonality", metric=commonality.dependency_conflicts, figure=None, order=25, width=12,
+    page="commonality", section="dependencies", metric=commonality.dependency_conflicts, figure=None, order=25, width=12,
     description="Each declaration (file and line) whose version specifier excludes the version the constraints pin.",
     empty_message="No declaration excludes a constrained version for these filters.",
 ))
 register(Chart(
     needs=("repo_content",),
-    name="commonality-drift-by-repo", title="Outside the constraints, by repository", page="commonality",
+    name="commonality-drift-by-repo", title="Outside the constraints, by repository", page="commonality", section="dependencies",
     metric=commonality.drift_by_repo, figure=None, order=27, width=6,
     description=("Per repository: distinct dependencies, how many exclude the constrained version, and how many "
                  "the constraints do not pin at all (empty when no constraints are loaded)."),
@@ -133,7 +133,7 @@ register(Chart(
 ))
 register(Chart(
     needs=("repo_content",),
-    name="commonality-duplicate-share", title="Duplicated code share", page="commonality",
+    name="commonality-duplicate-share", title="Duplicated code share", page="commonality", section="duplicates",
     metric=commonality.duplicate_share,
     figure=share_bars(label="repo", value="duplicated_share", detail="duplicated_lines",
                       x_title="Share of normalised Python lines also found in another repository",
@@ -146,7 +146,7 @@ register(Chart(
 ))
 register(Chart(
     needs=("repo_content",),
-    name="commonality-duplicate-blocks", title="Most-copied blocks", page="commonality",
+    name="commonality-duplicate-blocks", title="Most-copied blocks", page="commonality", section="duplicates",
     metric=commonality.duplicate_blocks, figure=None, order=35, width=12,
     description=("Blocks of 6 or more normalised lines found in two or more repositories, most widely copied "
                  "first, with two of their locations and links to the lines (for repositories with a web URL)."),

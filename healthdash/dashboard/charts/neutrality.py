@@ -85,33 +85,28 @@ def new_contributors(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     return fig
 
 
-def drilldown_table(df: pl.DataFrame, filters: Any = None) -> go.Figure:
-    """Organisations with links to their drill-down page and to their most active person's page."""
-    from html import escape as html_escape
+def with_drilldown_links(metric):
+    """``metric`` (organisation totals) with ``org_page`` and ``top_person_page``: the in-app pages
+    of each organisation and of its most active person, under the same filters (the person's id
+    lives on in the path).  The grid shows the names as links to them (a ``<name>_page`` column),
+    and the CSV keeps the paths."""
     from urllib.parse import quote
 
-    present = is_present(filters)
-    if df.is_empty():
-        return empty_figure("No contributions for these filters.", present=present)
-    def link(href: str, label: str) -> str:  # no spaces inside: plotly tables wrap cell text at spaces
-        return f'<a href="{href}">{html_escape(label).replace(" ", "&nbsp;")}</a>'
+    def table(con, filters):
+        frame = metric(con, filters)
+        keep = filters if isinstance(filters, Filters) else Filters()
+        query = replace(keep, org=(), extra={}).to_query()
+        org_pages = [f"/participation/organisation?{replace(keep, org=(o,), extra={}).to_query()}"
+                     for o in frame["org"].to_list()]
+        person_pages = [None if pid is None else
+                        f"/participation/person/{quote(pid, safe='@:.')}" + (f"?{query}" if query else "")
+                        for pid in frame["top_person_id"].to_list()]
+        return frame.with_columns(pl.Series("org_page", org_pages, dtype=pl.String),
+                                  pl.Series("top_person_page", person_pages, dtype=pl.String)).drop("top_person_id")
 
-    keep = filters if isinstance(filters, Filters) else Filters()
-    query = replace(keep, org=(), extra={}).to_query()
-    org_links = [link(f"/participation/organisation?{replace(keep, org=(o,), extra={}).to_query()}", o)
-                 for o in df["org"].to_list()]
-    person_links = [link(f"/participation/person/{quote(pid, safe='@:.')}" + (f"?{query}" if query else ""), name)
-                    for pid, name in zip(df["top_person_id"].to_list(), df["top_person"].to_list())]
-    fig = go.Figure(go.Table(
-        header={"values": ["Organisation", "Contributions", "Share", "People", "Most active person"],
-                "align": "left", "fill": {"color": COLORS["grid"]}, "height": 40 if present else 28},
-        cells={"values": [org_links, [f"{v:,}" for v in df["contributions"].to_list()],
-                          [f"{v:.1%}" for v in df["share"].to_list()], df["people"].to_list(), person_links],
-               "align": "left", "height": 40 if present else 26}, columnwidth=[1.5, 1.1, 0.8, 0.7, 1.6]))
-    fig.update_layout(height=None if present else min(900, 60 + 31 * df.height))
-    apply_house_style(fig, present=present)
-    fig.update_layout(margin={"l": 8, "r": 8, "t": 8, "b": 8})
-    return fig
+    table.__name__ = table.__qualname__ = f"{metric.__name__}_with_links"
+    table.__doc__ = metric.__doc__
+    return table
 
 
 def rounded(metric, digits: int = 3):
@@ -184,7 +179,7 @@ _CHARTS = [
                        "independent or Unknown person counts as their own organisation, an unmapped email "
                        "domain as one.")),
     Chart("organisations-drilldown", "Organisations and people: drill down", "participation",
-          neutrality.org_totals, drilldown_table, order=50, width=6,
+          with_drilldown_links(neutrality.org_totals), None, order=50, width=6,
           description=("Every organisation's contributions, share and people under the filters; click one "
                        "for its page (contributions by team and kind, its people), or its most active person "
                        "for how they were merged and attributed.")),

@@ -144,7 +144,7 @@ register(Chart(
 ))
 
 register(Chart(
-    name="review-latency", title="Review latency", page="quality",
+    name="review-latency", title="Review latency", page="quality", section="reviews",
     needs=("changes",),
     metric=reviews.review_latency, figure=latency_figure, order=60, width=8,
     description=("Hours from a change's creation to its first review (first vote or comment by a person other "
@@ -154,7 +154,7 @@ register(Chart(
 ))
 
 register(Chart(
-    name="open-change-age", title="Age of open changes", page="quality",
+    name="open-change-age", title="Age of open changes", page="quality", section="reviews",
     needs=("changes",),
     metric=reviews.open_change_age, figure=open_age_figure, order=65, width=4,
     description=("Changes open at the end of the window (else today): created by then and not merged or "
@@ -163,7 +163,7 @@ register(Chart(
 ))
 
 register(Chart(
-    name="ci-health", title="CI health", page="quality",
+    name="ci-health", title="CI health", page="quality", section="reviews",
     needs=("changes",),
     metric=reviews.ci_health, figure=ci_health_figure, order=70, width=8,
     description=("Share of patch sets CI voted Verified −1 (or −2) at least once, by month of CI's first vote, "
@@ -172,7 +172,7 @@ register(Chart(
 ))
 
 register(Chart(
-    name="patch-sets", title="Patch sets per merged change", page="quality",
+    name="patch-sets", title="Patch sets per merged change", page="quality", section="reviews",
     needs=("changes",),
     metric=reviews.patch_sets,
     figure=line_over_time(x="month", y="mean_patch_sets", y_title="Mean patch sets",
@@ -183,7 +183,7 @@ register(Chart(
 ))
 
 register(Chart(
-    name="review-coverage", title="Review coverage", page="security",
+    name="review-coverage", title="Review coverage", page="security", section="reviews",
     needs=("changes",),
     metric=reviews.review_coverage,
     figure=line_over_time(x="month", y="coverage", y_title="Reviewed commits", percent=True,

@@ -157,7 +157,7 @@ register(Chart(
     empty_message="No security bugs fixed for these filters.",
 ))
 register(Chart(
-    name="security-advisory-timeline", title="Advisories timeline", page="security",
+    name="security-advisory-timeline", title="Advisories timeline", page="security", section="advisories",
     reads=PROJECT_PANEL_READS,
     needs=("advisories",),
     metric=security.advisory_timeline, figure=advisory_timeline_figure, order=40, width=8,
@@ -166,7 +166,7 @@ register(Chart(
     empty_message="No advisories for these filters.",
 ))
 register(Chart(
-    name="security-advisories-per-year", title="Advisories per year", page="security",
+    name="security-advisories-per-year", title="Advisories per year", page="security", section="advisories",
     reads=PROJECT_PANEL_READS,
     needs=("advisories",),
     metric=security.advisories_per_year, figure=advisories_per_year_figure, order=45, width=4,
@@ -174,7 +174,7 @@ register(Chart(
     empty_message="No advisories for these filters.",
 ))
 register(Chart(
-    name="security-advisories", title="Advisories and CVEs", page="security",
+    name="security-advisories", title="Advisories and CVEs", page="security", section="advisories",
     reads=PROJECT_PANEL_READS,
     needs=("advisories",),
     metric=security.advisory_timeline, figure=None, order=50, width=8,
@@ -182,7 +182,7 @@ register(Chart(
     empty_message="No advisories for these filters.",
 ))
 register(Chart(
-    name="security-reporters", title="Who reports vulnerabilities", page="security",
+    name="security-reporters", title="Who reports vulnerabilities", page="security", section="advisories",
     reads=PROJECT_PANEL_READS,
     needs=("advisories",),
     metric=security.reporters_by_affiliation,
@@ -193,7 +193,7 @@ register(Chart(
     empty_message="No advisory reporters for these filters.",
 ))
 register(Chart(
-    name="security-repo-hygiene", title="Repository hygiene", page="security",
+    name="security-repo-hygiene", title="Repository hygiene", page="security", section="reviews",
     reads=PROJECT_PANEL_READS,
     needs=("repo_checks",),
     metric=security.repo_hygiene, figure=hygiene_figure, order=70, width=6,

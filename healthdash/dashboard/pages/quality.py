@@ -2,7 +2,7 @@
 
 import dash
 
-from healthdash.dashboard.layout import area_page
+from healthdash.dashboard.layout import Section, area_page
 
 dash.register_page(__name__, path="/quality", name="Quality", order=2, title="Quality · healthdash")
 
@@ -12,6 +12,14 @@ INTRO = ("Test coverage, bug backlog and review health: how well the work is loo
          "per project and ignore it.")
 ARRIVES_WITH = "the coverage, Launchpad and Gerrit collectors"
 
+SECTIONS = [
+    Section("", "Coverage", "Test coverage per repository and project, its trend, and how much changed code "
+                            "is test code."),
+    Section("reviews", "Reviews and CI", "How fast changes are reviewed, how long they stay open, CI results "
+                                         "and rework per merged change."),
+    Section("bugs", "Bugs", "Backlog, inflow against outflow, the age of open bugs and time to triage."),
+]
+
 
 def layout(**query):
-    return area_page("quality", "Quality", INTRO, ARRIVES_WITH, query=query)
+    return area_page("quality", "Quality", INTRO, ARRIVES_WITH, sections=SECTIONS, query=query)
