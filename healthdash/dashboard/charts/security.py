@@ -72,14 +72,14 @@ def advisories_per_year_figure(df: pl.DataFrame, filters: Any = None) -> go.Figu
                                                                           descending=[True, False])
     projects = [str(p) for p in totals["project"].to_list()]
     colors = color_map(projects)
-    fig = go.Figure()
-    for project in projects:
-        part = df.filter(pl.col("project") == project).sort("year")
-        fig.add_trace(go.Bar(x=part["year"].to_list(), y=part["advisories"].to_list(), name=project,
-                             marker={"color": colors[project]},
-                             hovertemplate=f"%{{x}}<br>{project}: %{{y:,}}<extra></extra>"))
-    fig.update_layout(barmode="stack", yaxis_title="Advisories", hovermode="x unified")
-    fig.update_xaxes(dtick=1, tickformat="d")
+    parts = {key[0]: part.sort("year") for key, part in df.group_by("project")}
+    traces = [{"type": "bar", "x": parts[project]["year"].to_list(), "y": parts[project]["advisories"].to_list(),
+               "name": project, "marker": {"color": colors[project]},
+               "hovertemplate": f"%{{x}}<br>{project}: %{{y:,}}<extra></extra>"} for project in projects]
+    # one figure call, traces as dicts (unchecked: built here from typed frames)
+    fig = go.Figure(_validate=False, data=traces, layout={
+        "barmode": "stack", "yaxis": {"title": {"text": "Advisories"}}, "hovermode": "x unified",
+        "xaxis": {"dtick": 1, "tickformat": "d"}})
     return apply_house_style(fig, present=present)
 
 
@@ -91,19 +91,24 @@ def advisory_timeline_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure
     rows = df.with_columns(pl.col("projects").str.split(", ").alias("project")).explode("project")
     projects = sorted({str(p) for p in rows["project"].to_list()})
     colors = color_map(projects)
-    fig = go.Figure()
+    parts = {key[0]: part for key, part in rows.group_by("project", maintain_order=True)}
+    traces = []
     for project in projects:
-        part = rows.filter(pl.col("project") == project)
+        part = parts[project]
         cves = [c or "no CVE" for c in part["cves"].to_list()]
         days = ["unknown" if d is None else f"{d:,.0f}" for d in part["days_from_report"].to_list()]
-        fig.add_trace(go.Scatter(
-            x=part["published"].to_list(), y=[project] * part.height, mode="markers", name=project,
-            marker={"size": [10 + 4 * min(n, 5) for n in part["cve_count"].to_list()], "color": colors[project],
-                    "line": {"width": 1, "color": "white"}},
-            customdata=list(zip(part["advisory_id"].to_list(), part["title"].to_list(), cves, days)),
-            hovertemplate=("<b>%{customdata[0]}</b> %{x|%d %b %Y}<br>%{customdata[1]}<br>%{customdata[2]}"
-                           "<br>days from report: %{customdata[3]}<extra></extra>")))
-    fig.update_layout(showlegend=False, height=max(400, 80 + 36 * len(projects)) if not present else None)
+        traces.append({
+            "type": "scatter", "x": part["published"].to_list(), "y": [project] * part.height, "mode": "markers",
+            "name": project,
+            "marker": {"size": [10 + 4 * min(n, 5) for n in part["cve_count"].to_list()], "color": colors[project],
+                       "line": {"width": 1, "color": "white"}},
+            "customdata": [list(row) for row in zip(part["advisory_id"].to_list(), part["title"].to_list(), cves, days)],
+            "hovertemplate": ("<b>%{customdata[0]}</b> %{x|%d %b %Y}<br>%{customdata[1]}<br>%{customdata[2]}"
+                              "<br>days from report: %{customdata[3]}<extra></extra>")})
+    layout: dict[str, Any] = {"showlegend": False}
+    if not present:
+        layout["height"] = max(400, 80 + 36 * len(projects))
+    fig = go.Figure(_validate=False, data=traces, layout=layout)   # one call, unchecked dicts
     return apply_house_style(fig, present=present)
 
 
@@ -117,14 +122,14 @@ def hygiene_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     z = [[None if v is None else int(v) for v in df[c].to_list()] for c, _ in checks]
     text = [["✓" if v else "✗" if v is not None else "?" for v in df[c].to_list()] for c, _ in checks]
     detail = [df[f"{c}_detail"].to_list() for c, _ in checks]
-    fig = go.Figure(go.Heatmap(
-        z=list(map(list, zip(*z))), x=[label for _, label in checks], y=repos, text=list(map(list, zip(*text))),
-        customdata=list(map(list, zip(*detail))), texttemplate="%{text}", showscale=False, zmin=0, zmax=1,
-        colorscale=[[0, COLORS["bad"]], [1, COLORS["good"]]], xgap=3, ygap=3,
-        hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>"))
-    fig.update_layout(height=max(260, 60 + 30 * len(repos)) if not present else None)
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(side="top")
+    layout: dict[str, Any] = {"yaxis": {"autorange": "reversed"}, "xaxis": {"side": "top"}}
+    if not present:
+        layout["height"] = max(260, 60 + 30 * len(repos))
+    fig = go.Figure(_validate=False, layout=layout, data=[{   # one call, unchecked dicts
+        "type": "heatmap", "z": list(map(list, zip(*z))), "x": [label for _, label in checks], "y": repos,
+        "text": list(map(list, zip(*text))), "customdata": list(map(list, zip(*detail))), "texttemplate": "%{text}",
+        "showscale": False, "zmin": 0, "zmax": 1, "colorscale": [[0, COLORS["bad"]], [1, COLORS["good"]]],
+        "xgap": 3, "ygap": 3, "hovertemplate": "%{y} · %{x}<br>%{customdata}<extra></extra>"}])
     return apply_house_style(fig, present=present)
 
 
