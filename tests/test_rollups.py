@@ -27,6 +27,7 @@ FILTER_SETS = [
     "start=2024-02-10",                    # ... and inside
     "end=2024-07-14", "end=2024-07-15",    # the day of a1's change, inclusive
     "start=2024-01-21&end=2024-07-20", "start=2024-01-07&bots=1", "start=2024-01-06&end=2024-02-06&bots=1",
+    "start=2024-02-01&end=2024-06-30",     # whole months: the monthly rollups answer
     "cycle=2024.1", "cycle=2024.2", "cycle=2024.1&bots=1", "team=compute&start=2024-02-10&bots=1",
 ]
 
@@ -41,7 +42,9 @@ def con(tmp_path_factory):
 #: Every metric that reads a rollup when the filters allow.
 METRICS = [neutrality.affiliation_changes, participation.top_organisations, participation.summary,
            neutrality.concentration, neutrality.pony_factor, neutrality.org_shares, neutrality.org_totals,
-           reviews.reviews_by_org, reviews.reviews_by_person, quality.test_line_share]
+           reviews.reviews_by_org, reviews.reviews_by_person, quality.test_line_share, participation.commits_by_org,
+           neutrality.org_shares_monthly, reviews.review_activity, neutrality.concentration_trend,
+           neutrality.new_contributors]
 
 
 def filters_for(con, query: str, rollups: bool = True):

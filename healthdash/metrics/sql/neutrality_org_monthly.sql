@@ -4,20 +4,23 @@
 -- series.  Every series has a row for every month from the first to the last
 -- (0 when absent) so stacked charts do not interpolate across gaps.
 -- share = the series' part of that month's contributions (NULL in an empty month).
+-- Reads contribution_months_in (monthly rollup when the filters allow, else the filtered
+-- contributions one by one): counts are sum(n).
 WITH c AS (
-    SELECT month, org, is_independent
-    FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
-                          $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
-                          $f_bots::BOOLEAN)
+    SELECT month, org, is_independent, n
+    FROM contribution_months_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                                $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
+                                $f_bots::BOOLEAN, $f_rollups::BOOLEAN)
 ),
 ranked AS (
-    SELECT org, row_number() OVER (ORDER BY count(*) DESC, org) AS rnk
+    SELECT org, row_number() OVER (ORDER BY sum(n) DESC, org) AS rnk
     FROM c WHERE NOT is_independent GROUP BY org
 ),
 labelled AS (
     SELECT c.month,
            CASE WHEN c.is_independent THEN 'Independent'
-                WHEN r.rnk <= $top_n THEN c.org ELSE 'Others' END AS org
+                WHEN r.rnk <= $top_n THEN c.org ELSE 'Others' END AS org,
+           c.n
     FROM c LEFT JOIN ranked r USING (org)
 ),
 months AS (
@@ -27,7 +30,7 @@ months AS (
     WHERE b.lo IS NOT NULL
 ),
 grid AS (SELECT m.month, s.org FROM months m CROSS JOIN (SELECT DISTINCT org FROM labelled) s),
-counts AS (SELECT month, org, count(*) AS n FROM labelled GROUP BY month, org)
+counts AS (SELECT month, org, sum(n) AS n FROM labelled GROUP BY month, org)
 SELECT g.month, g.org,
        CAST(coalesce(n.n, 0) AS BIGINT)                                       AS contributions,
        coalesce(n.n, 0) / nullif(sum(coalesce(n.n, 0)) OVER (PARTITION BY g.month), 0) AS share
