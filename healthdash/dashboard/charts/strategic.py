@@ -77,16 +77,23 @@ def ranked_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         text.append(text_row)
         hover.append(hover_row)
     y = [f"<b>{o}</b>" if o == COMMUNITY else f"{o} ({volume[o]:,})" for o in orgs]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=labels, y=y, text=text, texttemplate="%{text}", customdata=hover,
-        hovertemplate="%{customdata}<extra></extra>", colorscale=_SCALE, zmin=-1, zmax=1, xgap=3, ygap=3,
-        colorbar={"title": {"text": "vs community", "side": "right"}, "tickvals": [-1, 0, 1],
-                  "ticktext": ["½× or less", "same", "2× or more"], "thickness": 12, "len": 0.6},
-        textfont={"size": 20 if present else 12}))
-    fig.update_layout(height=None if present else max(220, 80 + 28 * len(orgs)))
-    fig.update_yaxes(autorange="reversed", title=None)
-    fig.update_xaxes(side="top", title=None)
+    # one figure from plain dicts (_validate=False): built from typed frames, nothing to check
+    fig = go.Figure(_validate=False, data=[{
+        "type": "heatmap", "z": z, "x": labels, "y": y, "text": text, "texttemplate": "%{text}",
+        "customdata": hover, "hovertemplate": "%{customdata}<extra></extra>", "colorscale": _SCALE,
+        "zmin": -1, "zmax": 1, "xgap": 3, "ygap": 3,
+        "colorbar": {"title": {"text": "vs community", "side": "right"}, "tickvals": [-1, 0, 1],
+                     "ticktext": ["½× or less", "same", "2× or more"], "thickness": 12, "len": 0.6},
+        "textfont": {"size": 20 if present else 12}}],
+        layout={"height": None if present else max(220, 80 + 28 * len(orgs)),
+                "yaxis": {"autorange": "reversed"}, "xaxis": {"side": "top"}})
     return apply_house_style(fig, present=present)
+
+
+def _by_org(df: pl.DataFrame, orgs: list[str]):
+    """(org, its rows by cycle start) in the order of ``orgs``, skipping those without rows."""
+    parts = {key[0]: part for key, part in df.sort("cycle_start").group_by("org", maintain_order=True)}
+    return [(org, parts[org]) for org in orgs if org in parts]
 
 
 def trend_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
@@ -103,23 +110,22 @@ def trend_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
               .sort(["unit_contributions", "org"], descending=[True, False]))
     orgs = totals["org"].to_list()
     colors = color_map(orgs)
-    fig = go.Figure()
-    for org in [COMMUNITY, *orgs]:
-        part = df.filter(pl.col("org") == org).sort("cycle_start")
-        if part.is_empty():
-            continue
+    traces = []
+    for org, part in _by_org(df, [COMMUNITY, *orgs]):
         community = org == COMMUNITY
-        fig.add_trace(go.Scatter(
-            x=[ticks[c] for c in part["cycle"].to_list()], y=part["share"].to_list(), name=org,
-            mode="lines+markers",
-            line={"color": COLORS["text"] if community else colors[org], "width": 3 if community else 2,
-                  "dash": "dash" if community else "solid"},
-            customdata=list(zip(part["contributions"].to_list(), part["total"].to_list())),
-            hovertemplate=(f"<b>{org}</b> %{{x}}<br>%{{y:.0%}} strategic"
-                           "<br>%{customdata[0]:,} of %{customdata[1]:,} contributions<extra></extra>")))
-    fig.update_layout(hovermode="closest", yaxis={"title": "Share of contributions", "tickformat": ".0%",
-                                                  "rangemode": "tozero"})
-    fig.update_xaxes(categoryorder="array", categoryarray=x_order, type="category")
+        traces.append({
+            "type": "scatter", "x": [ticks[c] for c in part["cycle"].to_list()], "y": part["share"].to_list(),
+            "name": org, "mode": "lines+markers",
+            "line": {"color": COLORS["text"] if community else colors[org], "width": 3 if community else 2,
+                     "dash": "dash" if community else "solid"},
+            "customdata": [list(pair) for pair in zip(part["contributions"].to_list(), part["total"].to_list())],
+            "hovertemplate": (f"<b>{org}</b> %{{x}}<br>%{{y:.0%}} strategic"
+                              "<br>%{customdata[0]:,} of %{customdata[1]:,} contributions<extra></extra>")})
+    # one figure from plain dicts (_validate=False): built from typed frames, nothing to check
+    fig = go.Figure(_validate=False, data=traces, layout={
+        "hovermode": "closest",
+        "yaxis": {"title": {"text": "Share of contributions"}, "tickformat": ".0%", "rangemode": "tozero"},
+        "xaxis": {"categoryorder": "array", "categoryarray": x_order, "type": "category"}})
     return apply_house_style(fig, present=present)
 
 
