@@ -11,7 +11,7 @@ Baseline, measured in the same run: monthly commit counts straight from ``commit
 (no attribution, no figure).  Prints each chart's medians and p95 with its ratio to the
 baseline, then the p95 over all charts against the 100 ms target.
 
-Usage: python benchmarks/bench_charts.py WAREHOUSE [--runs 5] [--page PAGE]
+Usage: python benchmarks/bench_charts.py WAREHOUSE [--runs 5] [--page PAGE] [--chart NAME]
 """
 
 from __future__ import annotations
@@ -126,7 +126,8 @@ def line(t: Timing, base: float) -> str:
             f"{worst / base:>7.1f}x{flag}")
 
 
-def run(warehouse: Path, runs: int = 5, pages: list[str] | None = None, out=print) -> dict:
+def run(warehouse: Path, runs: int = 5, pages: list[str] | None = None, out=print,
+        chart_names: list[str] | None = None) -> dict:
     charts = registry.load_all()
     with reader(warehouse) as con:
         base = median_ms(lambda: con.cursor().execute(BASELINE).fetchall(), max(runs, 5))
@@ -138,9 +139,11 @@ def run(warehouse: Path, runs: int = 5, pages: list[str] | None = None, out=prin
         for page in page_names:
             for view, query in views.items():
                 for chart in registry.for_page(page):
+                    if chart_names and chart.name not in chart_names:
+                        continue
                     timings.append(time_chart(con, chart, query, view, runs))
                     out(line(timings[-1], base))
-                for timing in time_kpis(con, page, query, view, runs):
+                for timing in ([] if chart_names else time_kpis(con, page, query, view, runs)):
                     timings.append(timing)
                     out(line(timing, base))
     ok = [t for t in timings if not t.error]
@@ -163,8 +166,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("warehouse", type=Path)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--page", action="append", help="only this page (repeatable)")
+    parser.add_argument("--chart", action="append", help="only this chart (repeatable; no KPIs then)")
     args = parser.parse_args(argv)
-    run(args.warehouse, args.runs, args.page, out=functools.partial(print, flush=True))
+    run(args.warehouse, args.runs, args.page, out=functools.partial(print, flush=True), chart_names=args.chart)
 
 
 if __name__ == "__main__":

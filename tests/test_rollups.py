@@ -55,7 +55,8 @@ METRICS = [neutrality.affiliation_changes, participation.top_organisations, part
            neutrality.concentration, neutrality.pony_factor, neutrality.org_shares, neutrality.org_totals,
            reviews.reviews_by_org, reviews.reviews_by_person, quality.test_line_share, participation.commits_by_org,
            neutrality.org_shares_monthly, reviews.review_activity, neutrality.concentration_trend,
-           neutrality.new_contributors, strategic.by_org, strategic.by_cycle, strategic_all_cycles, strategic_people]
+           neutrality.new_contributors, strategic.by_org, strategic.by_cycle, strategic_all_cycles, strategic_people,
+           neutrality.governance, neutrality.governance_summary, neutrality.governance_history]
 
 
 def filters_for(con, query: str, rollups: bool = True):
@@ -135,3 +136,17 @@ def test_strategic_totals_give_the_hand_counted_community(strategic_con):
     community = strategic.by_org(strategic_con, filters_for(strategic_con, ""))
     assert community.filter(category="strategic", org="Community").select("contributions", "total").rows() == [
         (11 + matrix, 18)]
+
+
+def test_governance_tops_hold_the_hand_counted_inputs(con):
+    # tests/test_governance.py's window, here at the default view's last day 2024-10-01 (p2's commit):
+    # (2024-04-04, 2024-10-01], bots excluded, a1's 07-15 commit Globex after the move:
+    # compute commits: a1 07-15 (Globex) 1, p2 10-01 1 -> total 2, top two 1 and 1 (ties by name);
+    # storage commits: i1 09-10, p1 08-05 -> 2; no reviews anywhere in that window
+    rows = con.execute("""
+        SELECT team, metric, total, c1, c2 FROM governance_tops
+        WHERE NOT with_bots AND as_of = DATE '2024-10-01' AND metric = 'commits' ORDER BY team""").fetchall()
+    assert rows == [("compute", "commits", 2, 1, 1), ("storage", "commits", 2, 1, 1)]
+    assert con.execute("""SELECT count(*) FROM governance_tops
+                          WHERE NOT with_bots AND as_of = DATE '2024-10-01' AND metric <> 'commits' AND total > 0
+                       """).fetchone() == (0,)

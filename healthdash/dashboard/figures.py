@@ -279,17 +279,24 @@ def _whole_number_ticks(fig: go.Figure, axis: str, top: float) -> None:
 
 def month_ticks(fig: go.Figure, values: list[Any], *, present: bool = False) -> go.Figure:
     """Readable monthly ticks: every month on short spans, then quarters, halves, years."""
+    axis = month_axis(values, present=present)
+    if axis:
+        fig.update_xaxes(**axis)
+    return fig
+
+
+def month_axis(values: list[Any], *, present: bool = False) -> dict[str, Any]:
+    """:func:`month_ticks` as x-axis properties, for a figure built in one go ({} without dates)."""
     values = [v for v in values if v is not None]
     if not values or not hasattr(values[0], "month"):
-        return fig
+        return {}
     first, last = min(values), max(values)
     months = (last.year - first.year) * 12 + last.month - first.month + 1
     if present:  # large type: half as many labels
         months *= 2
     step = 1 if months <= 12 else 3 if months <= 36 else 6 if months <= 72 else 12
-    fig.update_xaxes(dtick=f"M{step}", tickformat="%b %Y" if step < 12 else "%Y", ticklabelmode="instant",
-                     hoverformat="%b %Y")
-    return fig
+    return {"dtick": f"M{step}", "tickformat": "%b %Y" if step < 12 else "%Y", "ticklabelmode": "instant",
+            "hoverformat": "%b %Y"}
 
 
 def _series_order(df: pl.DataFrame, series: str, y: str) -> list[str]:

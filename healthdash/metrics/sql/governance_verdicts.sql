@@ -18,82 +18,25 @@
 -- (leaders adding work to lose it, others adding work to reach it); the team's
 -- margin text names the criterion nearest to flipping relative to its volume.
 -- Thresholds come from attribution_settings (config [governance]) else defaults.
-WITH cfg AS (
-    SELECT
-        coalesce(max(value) FILTER (WHERE key = 'governance.window_days'), '180')::INTEGER           AS window_days,
-        coalesce(max(value) FILTER (WHERE key = 'governance.diverse_top1_max'), '0.5')::DOUBLE        AS top1_max,
-        coalesce(max(value) FILTER (WHERE key = 'governance.diverse_top2_max'), '0.8')::DOUBLE        AS top2_max,
-        coalesce(max(value) FILTER (WHERE key = 'governance.single_vendor_min'), '0.9')::DOUBLE       AS single_min,
-        coalesce(max(value) FILTER (WHERE key = 'governance.active_core_min_reviews'), '30')::INTEGER AS min_reviews,
-        coalesce(max(value) FILTER (WHERE key = 'governance.active_core_min_commit_share'), '0.02')::DOUBLE AS min_share
-    FROM attribution_settings
-),
-base AS (
-    SELECT team, kind, person_id, org_unit, day
-    FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
-                          NULL::DATE, NULL::DATE, NULL::VARCHAR[], NULL::VARCHAR[], $f_bots::BOOLEAN)
-    WHERE kind IN ('commit', 'review', 'core_review')
-),
-bounds AS (
-    SELECT coalesce($f_start::DATE, greatest(min(day), coalesce($f_end::DATE, max(day)) - INTERVAL 1095 DAY)::DATE)
-             AS first_day,
-           coalesce($f_end::DATE, max(day)) AS last_day
-    FROM base
-),
-dates AS (
-    SELECT last_day AS as_of FROM bounds WHERE $mode = 'current' AND last_day IS NOT NULL
-    UNION
-    SELECT least(CAST(m + INTERVAL 1 MONTH - INTERVAL 1 DAY AS DATE), b.last_day)
-    FROM bounds b,
-         generate_series(date_trunc('month', b.first_day), date_trunc('month', b.last_day), INTERVAL 1 MONTH) g(m)
-    WHERE $mode = 'history' AND b.first_day IS NOT NULL
-),
-win AS (
-    SELECT d.as_of, b.* FROM dates d CROSS JOIN cfg
-    JOIN base b ON b.day > d.as_of - cfg.window_days AND b.day <= d.as_of
-),
-team_commits AS (
-    SELECT as_of, team, count(*) FILTER (WHERE kind = 'commit') AS commits FROM win GROUP BY as_of, team
-),
-reviewers AS (
-    SELECT as_of, team, person_id, count(*) AS reviews, bool_or(kind = 'core_review') AS is_core,
-           arg_max(org_unit, day) AS org_unit
-    FROM win WHERE kind IN ('review', 'core_review') GROUP BY as_of, team, person_id
-),
-active AS (
-    SELECT r.* FROM reviewers r JOIN team_commits t USING (as_of, team) CROSS JOIN cfg
-    WHERE r.is_core AND (r.reviews >= cfg.min_reviews OR r.reviews >= floor(cfg.min_share * t.commits))
-),
-units AS (
-    SELECT as_of, team, 'commits' AS metric, org_unit, count(*) AS n FROM win WHERE kind = 'commit' GROUP BY ALL
+-- The per-metric inputs (windows, active core reviewers, top two organisations) come from
+-- governance_inputs (schema/0026_governance_inputs.sql), precomputed for the default view.
+WITH cfg AS (SELECT * FROM governance_settings()),
+per_metric AS (   -- per as-of day, team and metric: total and top two (schema/0026_governance_inputs.sql)
+    SELECT as_of, team, metric, ord, unit, unit_one, total, c1, c2, top_org, second_org
+    FROM governance_tops
+    WHERE coalesce($f_rollups::BOOLEAN, true)   -- the default view: precomputed at every write
+      AND $f_teams::VARCHAR[] IS NULL AND $f_projects::VARCHAR[] IS NULL AND $f_repos::VARCHAR[] IS NULL
+      AND $f_start::DATE IS NULL AND $f_end::DATE IS NULL
+      AND with_bots = coalesce($f_bots::BOOLEAN, false)
+      AND ($mode = 'history'
+           OR as_of = (SELECT max(as_of) FROM governance_tops WHERE with_bots = coalesce($f_bots::BOOLEAN, false)))
     UNION ALL
-    SELECT as_of, team, 'reviews', org_unit, count(*) FROM win WHERE kind <> 'commit' GROUP BY ALL
-    UNION ALL
-    SELECT w.as_of, w.team, 'core_reviews', w.org_unit, count(*)
-    FROM win w JOIN active a USING (as_of, team, person_id) WHERE w.kind <> 'commit' GROUP BY ALL
-    UNION ALL
-    SELECT as_of, team, 'core_reviewers', org_unit, count(*) FROM active GROUP BY ALL
-),
-ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY as_of, team, metric ORDER BY n DESC, org_unit) AS rnk,
-           sum(n) OVER (PARTITION BY as_of, team, metric) AS total
-    FROM units
-),
-grid AS (
-    SELECT t.as_of, t.team, m.metric, m.ord, m.unit, m.unit_one
-    FROM team_commits t CROSS JOIN (VALUES ('commits', 1, 'commits', 'commit'), ('reviews', 2, 'reviews', 'review'),
-        ('core_reviews', 3, 'reviews by active core reviewers', 'review by an active core reviewer'),
-        ('core_reviewers', 4, 'active core reviewers', 'active core reviewer')) m(metric, ord, unit, unit_one)
-),
-per_metric AS (
-    SELECT g.as_of, g.team, g.metric, g.ord, g.unit, g.unit_one,
-           CAST(coalesce(max(r.total), 0) AS BIGINT)                  AS total,
-           CAST(coalesce(max(r.n) FILTER (WHERE r.rnk = 1), 0) AS BIGINT) AS c1,
-           CAST(coalesce(max(r.n) FILTER (WHERE r.rnk = 2), 0) AS BIGINT) AS c2,
-           max(r.org_unit) FILTER (WHERE r.rnk = 1)                   AS top_org,
-           max(r.org_unit) FILTER (WHERE r.rnk = 2)                   AS second_org
-    FROM grid g LEFT JOIN ranked r USING (as_of, team, metric)
-    GROUP BY g.as_of, g.team, g.metric, g.ord, g.unit, g.unit_one
+    SELECT as_of, team, metric, ord, unit, unit_one, total, c1, c2, top_org, second_org
+    FROM governance_inputs($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[], $f_start::DATE,
+                           $f_end::DATE, $f_bots::BOOLEAN, $mode)
+    WHERE NOT (coalesce($f_rollups::BOOLEAN, true)
+               AND $f_teams::VARCHAR[] IS NULL AND $f_projects::VARCHAR[] IS NULL AND $f_repos::VARCHAR[] IS NULL
+               AND $f_start::DATE IS NULL AND $f_end::DATE IS NULL)
 ),
 states AS (
     SELECT p.*, cfg.*,
