@@ -1,17 +1,17 @@
 -- Monthly bug inflow (tasks created) and outflow (tasks resolved: fixed,
 -- invalid, won't fix, expired...), and the net change.  Window start (else the
 -- first event) to $as_of; every month present (0 when none).  Duplicates left
--- out; private bugs only where the privacy policy allows (bugs_in).
+-- out; private bugs only where the privacy policy allows (bug_tasks_in).
 WITH b AS (
-    SELECT created, resolved_at
-    FROM bugs_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[])
+    SELECT created, resolved_at, created_month, resolved_month
+    FROM bug_tasks_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[], $f_rollups::BOOLEAN)
     WHERE NOT is_duplicate AND created IS NOT NULL
 ),
 events AS (
-    SELECT CAST(date_trunc('month', created) AS DATE) AS month, 1 AS opened, 0 AS closed
+    SELECT created_month AS month, 1 AS opened, 0 AS closed
     FROM b WHERE created < $as_of::TIMESTAMPTZ
     UNION ALL
-    SELECT CAST(date_trunc('month', resolved_at) AS DATE), 0, 1
+    SELECT resolved_month, 0, 1
     FROM b WHERE resolved_at IS NOT NULL AND resolved_at < $as_of::TIMESTAMPTZ
 ),
 windowed AS (

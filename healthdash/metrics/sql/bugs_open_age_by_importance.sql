@@ -4,7 +4,7 @@
 -- privacy policy allows (bugs_in).
 WITH open_bugs AS (
     SELECT importance, epoch($as_of::TIMESTAMPTZ - created) / 86400.0 AS age_days
-    FROM bugs_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[])
+    FROM bug_tasks_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[], $f_rollups::BOOLEAN)
     WHERE NOT is_duplicate AND created IS NOT NULL AND created < $as_of::TIMESTAMPTZ
       AND (resolved_at IS NULL OR resolved_at >= $as_of::TIMESTAMPTZ)
 )

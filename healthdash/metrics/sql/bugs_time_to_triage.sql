@@ -3,9 +3,9 @@
 -- median days from report to triage.  Window on the creation date, up to
 -- $as_of.  Duplicates left out; private bugs only where the policy allows.
 WITH b AS (
-    SELECT CAST(date_trunc('month', created) AS DATE) AS month,
+    SELECT created_month AS month,
            CASE WHEN triaged_at < $as_of::TIMESTAMPTZ THEN epoch(triaged_at - created) / 86400.0 END AS days
-    FROM bugs_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[])
+    FROM bug_tasks_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[], $f_rollups::BOOLEAN)
     WHERE NOT is_duplicate AND created IS NOT NULL AND created < $as_of::TIMESTAMPTZ
       AND ($f_start::DATE IS NULL OR created >= $f_start::DATE::TIMESTAMPTZ)
 )

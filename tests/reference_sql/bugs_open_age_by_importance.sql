@@ -1,0 +1,20 @@
+-- REFERENCE: the definition before the speed rewrite of issue 11 (kept to prove the rewrite gives
+-- the same rows: tests/test_chart_rewrites.py).  Not read by the dashboard.
+-- Open bug tasks at $as_of by importance, with their median and oldest age in
+-- days.  Importance in Launchpad's order (Critical first, Undecided last; other
+-- trackers' values after).  Duplicates left out; private bugs only where the
+-- privacy policy allows (bugs_in).
+WITH open_bugs AS (
+    SELECT importance, epoch($as_of::TIMESTAMPTZ - created) / 86400.0 AS age_days
+    FROM bugs_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[])
+    WHERE NOT is_duplicate AND created IS NOT NULL AND created < $as_of::TIMESTAMPTZ
+      AND (resolved_at IS NULL OR resolved_at >= $as_of::TIMESTAMPTZ)
+)
+SELECT importance,
+       count(*)                    AS open_bugs,
+       round(median(age_days), 1)  AS median_age_days,
+       round(max(age_days), 1)     AS oldest_age_days
+FROM open_bugs
+GROUP BY importance
+ORDER BY coalesce(list_position(['Critical', 'High', 'Medium', 'Low', 'Wishlist', 'Undecided'], importance), 99),
+         importance
