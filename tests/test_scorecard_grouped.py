@@ -237,3 +237,16 @@ def test_head_states_every_cell_equals_the_area_summary(content):
     for key in ("library_adoption", "dependency_drift", "duplicate_share", "convention_conformance"):
         assert _known(values, key) == 3, key          # Core, Edge and the community
     assert_same(content, "team=Edge")
+
+
+@pytest.mark.parametrize("query", ["cycle=2021.2", "cycle=2024.2&bots=1", "start=2022-03-01&end=2022-09-30",
+                                   "start=2025-06-15"])
+def test_a_team_filter_picks_rows_and_changes_no_cell(generated, query):
+    """A team's row (score, inputs with its governance verdict, link) is the same whether the
+    scorecard lists every team or only that one."""
+    team = scorecard.teams(generated.cursor(), Filters())[1]
+    every = scorecard.scorecard(generated, resolve_cycle(generated.cursor(), parse_filters(query)))
+    one = scorecard.scorecard(generated, resolve_cycle(generated.cursor(), parse_filters(f"{query}&team={team}")))
+    assert one.to_dicts() == every.filter(pl.col("team").is_in([team, scorecard.COMMUNITY])).to_dicts()
+    neutral = one.filter((pl.col("team") == team) & (pl.col("area") == "neutrality"))["inputs"][0]
+    assert "governance verdict (180 days to " in neutral

@@ -349,8 +349,13 @@ def _inputs_text(ind: Indicator, row: dict[str, Any]) -> str:
 
 def _verdicts(con: duckdb.DuckDBPyConnection, period: Period, base: Filters) -> dict[str, str]:
     """Each team's governance verdict at the period's end, as a line of the neutrality inputs
-    (evidence beside the score, not scored: it already rests on the same shares)."""
-    frame = neutrality.governance_summary(con, replace(Filters(), end=period.end, include_bots=base.include_bots))
+    (evidence beside the score, not scored: it already rests on the same shares).  Each team's verdict
+    rests on its own contributions only, so when the period has an end (the as-of day) and the
+    scorecard lists some teams, only those are evaluated; without an end the as-of day is the
+    community's last day with data, which a team filter would change."""
+    teams = base.team if base.team and period.end else ()
+    frame = neutrality.governance_summary(con, replace(Filters(), team=teams, end=period.end,
+                                                       include_bots=base.include_bots))
     if frame.is_empty() or "verdict" not in frame.columns:
         return {}
     return {row["team"]: (f"governance verdict ({row['window_days']} days to {row['as_of']}): {row['verdict']}"
