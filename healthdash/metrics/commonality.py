@@ -11,6 +11,8 @@ constrained versions with ``packaging`` (PEP 440), the one step SQL cannot do.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import duckdb
 import polars as pl
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
@@ -36,8 +38,11 @@ def adoption_by_team(con: duckdb.DuckDBPyConnection, filters: Filters | None = N
     return run(con, "commonality_adoption_by_team", filters)
 
 
+@lru_cache(maxsize=4096)
 def allows(specifier: str | None, version: str | None) -> bool | None:
-    """Whether ``specifier`` admits ``version`` (pre-releases included); None when unknowable."""
+    """Whether ``specifier`` admits ``version`` (pre-releases included); None when unknowable.
+    Memoised: 2,000 repositories declare ~50,000 dependencies but only a few hundred distinct
+    (specifier, version) pairs, and parsing each is most of the cost."""
     if version is None or specifier is None:
         return None
     try:
