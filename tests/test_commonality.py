@@ -235,3 +235,37 @@ def test_matrix_picker_keeps_its_choice_in_the_url(community, dash_context):
     # another matrix forgets the old targets; an unchanged choice changes nothing
     assert picker_search("?matrix=drivers&target_a=slow&target_b=fast", "legacy", "slow", "fast") == "?matrix=legacy"
     assert picker_search("?matrix=legacy", "legacy", None, None) is None
+
+
+def test_import_match_of_the_library_use_view(tmp_path):
+    """common_library_use (0024) matches an import by its dotted prefixes; the rows must be those of
+    0015's imports_distribution test.  Library oslo.config (label 'oslo.config'), repository app:
+      oslo_config (2 files) and OSLO.Config.cfg (1) import it; oslo.configx, oslo and
+      oslo_config_extra do not -> 'imported only', 3 importing files.
+    Library my-lib (label 'My-Lib'): my_lib.sub (4) imports it; 'my-lib' is not a Python name but
+      matches the label itself (5); mylib does not -> 9 files, and 'declared' (a runtime dependency)."""
+    import polars as pl  # noqa: PLC0415
+
+    from healthdash.warehouse import load, writer  # noqa: PLC0415
+
+    path = tmp_path / "w.duckdb"
+    imports = {"oslo_config": 2, "OSLO.Config.cfg": 1, "oslo.configx": 7, "oslo": 7, "oslo_config_extra": 7,
+               "my_lib.sub": 4, "my-lib": 5, "mylib": 7}
+    with writer(path) as con:
+        load.upsert(con, "repo_content", pl.DataFrame({"repo": ["app"], "head": ["h"], "python_lines": [10]}))
+        load.upsert(con, "common_libraries", pl.DataFrame({"name": ["oslo-config", "my-lib"],
+                                                           "label": ["oslo.config", "My-Lib"],
+                                                           "origin": ["settings", "settings"]}))
+        load.upsert(con, "repo_imports", pl.DataFrame({"repo": ["app"] * len(imports), "module": list(imports),
+                                                       "files": list(imports.values())}))
+        load.upsert(con, "dependencies", pl.DataFrame({"repo": ["app"], "file": ["requirements.txt"],
+                                                       "section": [""], "name": ["my-lib"], "specifier": [""],
+                                                       "markers": [""], "kind": ["runtime"], "line": [1]}))
+    with reader(path) as con:
+        rows = con.execute("SELECT library, status, importing_files FROM common_library_use "
+                           "ORDER BY library").fetchall()
+        by_0015 = con.execute("""
+            SELECT l.name, sum(i.files) FROM common_libraries l JOIN repo_imports i
+              ON imports_distribution(i.module, l.label) GROUP BY l.name ORDER BY l.name""").fetchall()
+    assert rows == [("my-lib", "declared", 9), ("oslo-config", "imported only", 3)]
+    assert by_0015 == [("my-lib", 9), ("oslo-config", 3)]
