@@ -238,7 +238,7 @@ def test_matrix_picker_keeps_its_choice_in_the_url(community, dash_context):
 
 
 def test_import_match_of_the_library_use_view(tmp_path):
-    """common_library_use (0027) matches an import by its dotted prefixes; the rows must be those of
+    """common_library_use (0028) matches an import by its dotted prefixes; the rows must be those of
     0015's imports_distribution test.  Library oslo.config (label 'oslo.config'), repository app:
       oslo_config (2 files) and OSLO.Config.cfg (1) import it; oslo.configx, oslo and
       oslo_config_extra do not -> 'imported only', 3 importing files.
