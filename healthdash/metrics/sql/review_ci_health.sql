@@ -8,9 +8,18 @@ WITH scoped AS (
     FROM review_changes_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
                            $f_orgs::VARCHAR[])
 ),
-tested AS (
+tested AS (   -- ci_patch_sets carries its change's scope (0029); the semi-join only with rollups off
+    SELECT month, failed
+    FROM ci_patch_sets
+    WHERE coalesce($f_rollups::BOOLEAN, true) AND has_change
+      AND ($f_teams::VARCHAR[] IS NULL OR list_contains($f_teams::VARCHAR[], team))
+      AND ($f_projects::VARCHAR[] IS NULL OR list_contains($f_projects::VARCHAR[], project))
+      AND ($f_repos::VARCHAR[] IS NULL OR list_contains($f_repos::VARCHAR[], repo))
+      AND ($f_orgs::VARCHAR[] IS NULL OR list_contains($f_orgs::VARCHAR[], owner_org))
+    UNION ALL
     SELECT t.month, t.failed
     FROM ci_patch_sets t SEMI JOIN scoped s ON s.source = t.source AND s.change_key = t.change_key
+    WHERE NOT coalesce($f_rollups::BOOLEAN, true)
 ),
 ci AS (
     SELECT month, count(*) AS patch_sets_tested, count(*) FILTER (WHERE failed) AS patch_sets_failed
