@@ -67,31 +67,49 @@ class Indicator:
 
 class _Grouped:
     """The scorecard's inputs for every team and the community at once: each area metric's
-    ``*_by_team`` query (one row per period and unit), and the head-state metrics' per-repository
-    frames (each carries its repository's team)."""
+    ``*_by_team`` query (one row per period and unit), and the head states aggregated per unit
+    from the area's per-repository frames (see :data:`HEADS`)."""
 
     def __init__(self, rows: dict[str, dict[tuple[str, str | None], dict[str, Any]]],
-                 content: dict[str, pl.DataFrame]):
+                 heads: dict[str, dict[str | None, dict[str, Any]]]):
         self.rows = rows
-        self.content = content
+        self.heads = heads
 
     def row(self, query: str, period: str, team: str | None) -> dict[str, Any] | None:
         return self.rows[query].get((period, team))
 
-    def repos(self, frame: str, team: str | None) -> pl.DataFrame:
-        """The per-repository rows of ``frame`` a team filter keeps (all of them for the community)."""
-        df = self.content[frame]
-        return df if team is None else df.filter(pl.col("team") == team)
+    def head(self, frame: str, team: str | None) -> dict[str, Any] | None:
+        """The aggregates of ``frame``'s rows a team filter keeps (all rows for the community);
+        None when it keeps none."""
+        return self.heads[frame].get(team)
 
 
 #: The grouped queries (sql/<name>.sql), each the per-team form of the area query it names.
 GROUPED = ("security_summary_by_team", "review_coverage_by_team", "review_time_to_first_review_by_team",
            "quality_coverage_summary_by_team", "bugs_flow_by_team", "neutrality_concentration_by_team")
-#: The head-state frames, per repository: each unit's value is aggregated from its repositories'
-#: rows exactly as the area's summary aggregates the rows a team filter leaves.
-CONTENT = {"adoption": commonality.adoption_by_repo, "duplicates": commonality.duplicate_share,
-           "conflicts": commonality.dependency_conflicts, "conformance": consistency.conformance_by_repo,
-           "completeness": consistency.feature_completeness}
+#: The head states: the area's per-repository frame (every repository, each with its team) and
+#: what its summary aggregates over the rows a team filter leaves (commonality.summary,
+#: consistency.summary), computed per team and over all rows for the community.
+HEADS: dict[str, tuple[Callable[..., pl.DataFrame], list[pl.Expr]]] = {
+    "adoption": (commonality.adoption_by_repo, [pl.col("adoption").mean()]),
+    "duplicates": (commonality.duplicate_share,
+                   [pl.len().alias("repos"), pl.col("python_lines").sum(), pl.col("duplicated_lines").sum()]),
+    "conflicts": (commonality.dependency_conflicts, [pl.col("repo").n_unique().alias("repos")]),
+    "conformance": (consistency.conformance_by_repo, [pl.col("passed").sum(), pl.col("checks").sum()]),
+    "completeness": (consistency.feature_completeness, [pl.col("completeness").mean()]),
+}
+
+
+def _per_unit(frame: pl.DataFrame, aggregates: list[pl.Expr]) -> dict[str | None, dict[str, Any]]:
+    """``aggregates`` over all rows (key None: the community) and, when the frame has teams, over
+    each team's rows; a unit without rows has no entry."""
+    if frame.is_empty():
+        return {}
+    units: dict[str | None, dict[str, Any]] = {None: frame.select(aggregates).row(0, named=True)}
+    if "team" in frame.columns:
+        teams = frame.filter(pl.col("team").is_not_null()).group_by("team").agg(aggregates)
+        units.update({row.pop("team"): row for row in teams.iter_rows(named=True)})
+    return units
 
 
 def _column(query: str, column: str, when: str) -> Value:
@@ -110,35 +128,36 @@ def _ratio(query: str, part: str, whole: str) -> Value:
 
 
 def _review_coverage(inputs: _Grouped, period: str, team: str | None) -> float | None:
-    if not inputs.row("review_time_to_first_review_by_team", period, team):
+    first = inputs.row("review_time_to_first_review_by_team", period, team)
+    if not first or not first["changes"]:
         return None          # no review data for this team in the cycle: 0% would be invented
     return _ratio("review_coverage_by_team", "reviewed", "commits")(inputs, period, team)
 
 
 def _library_adoption(inputs: _Grouped, period: str, team: str | None) -> float | None:
-    rows = inputs.repos("adoption", team)
-    return rows["adoption"].mean() if rows.height else None
+    row = inputs.head("adoption", team)
+    return row["adoption"] if row else None
 
 
 def _dependency_drift(inputs: _Grouped, period: str, team: str | None) -> float | None:
-    repos = inputs.repos("duplicates", team).height
-    return inputs.repos("conflicts", team)["repo"].n_unique() / repos if repos else None
+    repos = (inputs.head("duplicates", team) or {}).get("repos", 0)     # the repositories whose content was read
+    return (inputs.head("conflicts", team) or {}).get("repos", 0) / repos if repos else None
 
 
 def _duplicate_share(inputs: _Grouped, period: str, team: str | None) -> float | None:
-    rows = inputs.repos("duplicates", team)
-    lines = rows["python_lines"].sum() if rows.height else 0
-    return rows["duplicated_lines"].sum() / lines if lines else None
+    row = inputs.head("duplicates", team)
+    lines = row["python_lines"] if row else 0
+    return row["duplicated_lines"] / lines if lines else None
 
 
 def _conformance(inputs: _Grouped, period: str, team: str | None) -> float | None:
-    rows = inputs.repos("conformance", team)
-    return rows["passed"].sum() / rows["checks"].sum() if rows.height else None
+    row = inputs.head("conformance", team)
+    return row["passed"] / row["checks"] if row else None
 
 
 def _matrix_completeness(inputs: _Grouped, period: str, team: str | None) -> float | None:
-    rows = inputs.content["completeness"]       # the feature matrix is the community's, whatever the team
-    return rows["completeness"].mean() if rows.height else None
+    row = inputs.head("completeness", None)      # the feature matrix is the community's, whatever the team
+    return row["completeness"] if row else None
 
 
 INDICATORS: list[Indicator] = [
@@ -293,13 +312,13 @@ def _inputs(con: duckdb.DuckDBPyConnection, current: Period, previous: Period | 
     everyone = replace(Filters(), include_bots=base.include_bots)
     jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], Any]] = {
         name: (lambda cur, name=name: _keyed(run(cur, name, everyone, **params))) for name in GROUPED}
-    jobs.update({f"content:{key}": (lambda cur, metric=metric: metric(cur, everyone))
-                 for key, metric in CONTENT.items()})
+    jobs.update({f"head:{key}": (lambda cur, metric=metric, aggregates=aggregates:
+                                 _per_unit(metric(cur, everyone), aggregates))
+                 for key, (metric, aggregates) in HEADS.items()})
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         futures = {key: pool.submit(_on_cursor, con, job) for key, job in jobs.items()}
         done = {key: future.result() for key, future in futures.items()}
-    return _Grouped({name: done[name] for name in GROUPED},
-                    {key: done[f"content:{key}"] for key in CONTENT})
+    return _Grouped({name: done[name] for name in GROUPED}, {key: done[f"head:{key}"] for key in HEADS})
 
 
 _INDICATOR_SCHEMA = {
