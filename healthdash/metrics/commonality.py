@@ -111,9 +111,11 @@ def duplicate_blocks(con: duckdb.DuckDBPyConnection, filters: Filters | None = N
     return run(con, "commonality_duplicate_blocks", filters)
 
 
-def duplicate_share(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
-    """Per repository: python_lines, duplicated_lines, duplicated_share, blocks, shares_with."""
-    return run(con, "commonality_duplicate_share", filters)
+def duplicate_share(con: duckdb.DuckDBPyConnection, filters: Filters | None = None,
+                    *, shares_with: bool = True) -> pl.DataFrame:
+    """Per repository: python_lines, duplicated_lines, duplicated_share, blocks, shares_with
+    (NULL throughout with ``shares_with=False``, for callers that only count)."""
+    return run(con, "commonality_duplicate_share", filters, shares_with=shares_with)
 
 
 def summary(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
@@ -123,7 +125,7 @@ def summary(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> p
     by_repo = adoption_by_repo(con, filters)
     drift = dependency_drift(con, filters)
     conflicts = dependency_conflicts(con, filters)
-    share = duplicate_share(con, filters)
+    share = duplicate_share(con, filters, shares_with=False)
     lines = share["python_lines"].sum() if share.height else 0
     return pl.DataFrame({
         "repos": [share.height],

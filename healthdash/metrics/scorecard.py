@@ -26,6 +26,7 @@ the other settings at each collection (``attribution_settings``, keys ``scorecar
 
 from __future__ import annotations
 
+import functools
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -92,7 +93,7 @@ GROUPED = ("security_summary_by_team", "review_coverage_by_team", "review_time_t
 #: consistency.summary), computed per team and over all rows for the community.
 HEADS: dict[str, tuple[Callable[..., pl.DataFrame], list[pl.Expr]]] = {
     "adoption": (commonality.adoption_by_repo, [pl.col("adoption").mean()]),
-    "duplicates": (commonality.duplicate_share,
+    "duplicates": (functools.partial(commonality.duplicate_share, shares_with=False),
                    [pl.len().alias("repos"), pl.col("python_lines").sum(), pl.col("duplicated_lines").sum()]),
     "conflicts": (commonality.dependency_conflicts, [pl.col("repo").n_unique().alias("repos")]),
     "conformance": (consistency.conformance_by_repo, [pl.col("passed").sum(), pl.col("checks").sum()]),

@@ -2,10 +2,11 @@
 -- blocks also found in another repository (derived table duplicate_blocks),
 -- over the repository's normalised Python code lines (repo_content).
 -- shares_with: the other repositories holding any of its blocks (one join for all
--- repositories, not a subquery per repository: ~0.5 s at 2,000 repositories).
+-- repositories, not a subquery per repository: ~0.5 s at 2,000 repositories); NULL
+-- for all when $shares_with is false (the scorecard: the list is ~0.2 s of names there).
 WITH shared AS (
     SELECT b.repo, string_agg(DISTINCT o.repo, ', ' ORDER BY o.repo) AS shares_with
-    FROM (SELECT DISTINCT repo, block_key FROM duplicate_blocks) b
+    FROM (SELECT DISTINCT repo, block_key FROM duplicate_blocks WHERE $shares_with::BOOLEAN) b
     JOIN duplicate_blocks o ON o.block_key = b.block_key AND o.repo <> b.repo
     GROUP BY b.repo
 )
