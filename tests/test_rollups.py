@@ -50,13 +50,19 @@ def strategic_people(con, filters):
     return strategic.for_person(con, filters)
 
 
+def team_dependence_top_12(con, filters):
+    """More organisations than the rollup keeps (10 per team and cycle): always derived."""
+    return neutrality.team_dependence(con, filters, top_n=12)
+
+
 #: Every metric that reads a rollup when the filters allow.
 METRICS = [neutrality.affiliation_changes, participation.top_organisations, participation.summary,
            neutrality.concentration, neutrality.pony_factor, neutrality.org_shares, neutrality.org_totals,
            reviews.reviews_by_org, reviews.reviews_by_person, quality.test_line_share, participation.commits_by_org,
            neutrality.org_shares_monthly, reviews.review_activity, neutrality.concentration_trend,
            neutrality.new_contributors, strategic.by_org, strategic.by_cycle, strategic_all_cycles, strategic_people,
-           neutrality.governance, neutrality.governance_summary, neutrality.governance_history]
+           neutrality.governance, neutrality.governance_summary, neutrality.governance_history,
+           neutrality.team_table, neutrality.team_dependence, team_dependence_top_12]
 
 
 def filters_for(con, query: str, rollups: bool = True):
@@ -150,3 +156,13 @@ def test_governance_tops_hold_the_hand_counted_inputs(con):
     assert con.execute("""SELECT count(*) FROM governance_tops
                           WHERE NOT with_bots AND as_of = DATE '2024-10-01' AND metric <> 'commits' AND total > 0
                        """).fetchone() == (0,)
+
+
+def test_team_tables_hold_the_hand_counted_teams(con):
+    # tests/neutrality_community.py, bots excluded: compute = 12 nova commits + 4 reviews (g1, i1 on c1;
+    # a2, p1 on c2; a1's vote on their own c1 is not one) + merged c1 = 17; storage = 3 swift commits;
+    # with bots zuul's two nova commits make compute 19
+    assert con.execute("SELECT with_bots, team, contributions FROM team_neutrality ORDER BY ALL").fetchall() == [
+        (False, "compute", 17), (False, "storage", 3), (True, "compute", 19), (True, "storage", 3)]
+    # each (team, cycle) ranks every organisation but the independents, at most 10 kept
+    assert con.execute("SELECT max(rank) <= 10, count(*) > 0 FROM team_dependence").fetchone() == (True, True)

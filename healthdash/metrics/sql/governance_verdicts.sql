@@ -19,7 +19,7 @@
 -- margin text names the criterion nearest to flipping relative to its volume.
 -- Thresholds come from attribution_settings (config [governance]) else defaults.
 -- The per-metric inputs (windows, active core reviewers, top two organisations) come from
--- governance_inputs (schema/0026_governance_inputs.sql), precomputed for the default view.
+-- governance_inputs (schema/0026_governance_inputs.sql, 0030), precomputed for the default view.
 WITH cfg AS (SELECT * FROM governance_settings()),
 per_metric AS (   -- per as-of day, team and metric: total and top two (schema/0026_governance_inputs.sql)
     SELECT as_of, team, metric, ord, unit, unit_one, total, c1, c2, top_org, second_org
@@ -59,38 +59,41 @@ margins AS (
            CAST(floor(round(c1 / single_min - total, 9)) + 1 AS BIGINT)                   AS k_lose_single
     FROM states
 ),
-team_level AS (
-    SELECT *,
-           bool_or(single) OVER w                                         AS team_single,
-           bool_and(diverse_ok OR NOT evaluable) OVER w
-             AND bool_or(evaluable) OVER w                                AS team_diverse,
-           bool_or(evaluable) OVER w                                      AS team_evaluable
+team_level AS (   -- per as-of day and team: one group, not a window per row (issue 11)
+    SELECT as_of, team,
+           bool_or(single)                                                AS team_single,
+           bool_and(diverse_ok OR NOT evaluable) AND bool_or(evaluable)   AS team_diverse,
+           bool_or(evaluable)                                             AS team_evaluable,
+           string_agg(CASE WHEN single THEN k_lose_single || ' ' || (CASE WHEN k_lose_single = 1 THEN unit_one ELSE unit END) END, ' and ' ORDER BY ord)
+                                                                          AS lose_single_text,
+           arg_min(k_lose_diverse || ' ' || (CASE WHEN k_lose_diverse = 1 THEN unit_one ELSE unit END), k_lose_diverse / total + ord * 1e-9) FILTER (WHERE evaluable)
+                                                                          AS lose_diverse_text,
+           string_agg(CASE WHEN evaluable AND NOT diverse_ok THEN k_gain_diverse || ' ' || (CASE WHEN k_gain_diverse = 1 THEN unit_one ELSE unit END) END, ' and ' ORDER BY ord)
+                                                                          AS gain_diverse_text,
+           arg_min(k_gain_single || ' ' || (CASE WHEN k_gain_single = 1 THEN unit_one ELSE unit END), k_gain_single / total + ord * 1e-9) FILTER (WHERE evaluable)
+                                                                          AS gain_single_text,
+           string_agg(CASE WHEN NOT evaluable THEN unit END, ', ' ORDER BY ord) AS not_evaluable
     FROM margins
-    WINDOW w AS (PARTITION BY as_of, team)
+    GROUP BY as_of, team
 )
-SELECT as_of, team, metric, unit, total, top_org, c1 AS top_count, top1_share,
-       second_org, c2 AS second_count, top2_share, evaluable, diverse_ok, single,
-       CASE WHEN NOT evaluable THEN NULL
-            WHEN single THEN k_lose_single
-            WHEN diverse_ok THEN k_lose_diverse
-            ELSE k_gain_diverse END                                       AS margin,
-       CASE WHEN NOT team_evaluable THEN 'no data'
-            WHEN team_single THEN 'single vendor'
-            WHEN team_diverse THEN 'diverse affiliation'
+SELECT m.as_of, m.team, m.metric, m.unit, m.total, m.top_org, m.c1 AS top_count, m.top1_share,
+       m.second_org, m.c2 AS second_count, m.top2_share, m.evaluable, m.diverse_ok, m.single,
+       CASE WHEN NOT m.evaluable THEN NULL
+            WHEN m.single THEN m.k_lose_single
+            WHEN m.diverse_ok THEN m.k_lose_diverse
+            ELSE m.k_gain_diverse END                                     AS margin,
+       CASE WHEN NOT t.team_evaluable THEN 'no data'
+            WHEN t.team_single THEN 'single vendor'
+            WHEN t.team_diverse THEN 'diverse affiliation'
             ELSE 'neither' END                                            AS verdict,
-       CASE WHEN NOT team_evaluable THEN NULL
-            WHEN team_single THEN string_agg(CASE WHEN single THEN k_lose_single || ' ' || (CASE WHEN k_lose_single = 1 THEN unit_one ELSE unit END) END, ' and ' ORDER BY ord) OVER w
-                                  || ' from leaving single vendor'
-            WHEN team_diverse THEN
-                 (arg_min(k_lose_diverse || ' ' || (CASE WHEN k_lose_diverse = 1 THEN unit_one ELSE unit END), k_lose_diverse / total + ord * 1e-9) FILTER (WHERE evaluable) OVER w)
-                 || ' from losing diverse affiliation'
-            ELSE string_agg(CASE WHEN evaluable AND NOT diverse_ok THEN k_gain_diverse || ' ' || (CASE WHEN k_gain_diverse = 1 THEN unit_one ELSE unit END) END, ' and ' ORDER BY ord) OVER w
-                 || ' from other organisations to reach diverse affiliation; '
-                 || (arg_min(k_gain_single || ' ' || (CASE WHEN k_gain_single = 1 THEN unit_one ELSE unit END), k_gain_single / total + ord * 1e-9) FILTER (WHERE evaluable) OVER w)
-                 || ' from the top organisation to single vendor'
+       CASE WHEN NOT t.team_evaluable THEN NULL
+            WHEN t.team_single THEN t.lose_single_text || ' from leaving single vendor'
+            WHEN t.team_diverse THEN t.lose_diverse_text || ' from losing diverse affiliation'
+            ELSE t.gain_diverse_text || ' from other organisations to reach diverse affiliation; '
+                 || t.gain_single_text || ' from the top organisation to single vendor'
        END                                                                AS margin_text,
-       string_agg(CASE WHEN NOT evaluable THEN unit END, ', ' ORDER BY ord) OVER w AS not_evaluable,
-       window_days
-FROM team_level
-WINDOW w AS (PARTITION BY as_of, team ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-ORDER BY team, as_of, ord;
+       t.not_evaluable,
+       m.window_days
+FROM margins m
+JOIN team_level t USING (as_of, team)
+ORDER BY m.team, m.as_of, m.ord;

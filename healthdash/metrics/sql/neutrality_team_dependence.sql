@@ -3,33 +3,22 @@
 -- the team's contributions in the cycle (independents are people, not an
 -- organisation to depend on, so they are not ranked but count in the total),
 -- with the same organisation's share in the previous cycle.
-WITH c AS (
-    SELECT team, org, is_independent, day
-    FROM contributions_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
-                          $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
-                          $f_bots::BOOLEAN)
-),
-cycles AS (
-    SELECT name AS cycle, start_at, end_at, row_number() OVER (ORDER BY start_at, name) AS idx
-    FROM release_cycles
-),
-per_org AS (
-    SELECT c.team, y.cycle, y.idx, c.org, bool_or(c.is_independent) AS independent, count(*) AS n
-    FROM c JOIN cycles y ON c.day >= y.start_at AND c.day <= y.end_at
-    GROUP BY c.team, y.cycle, y.idx, c.org
-),
-shares AS (
-    SELECT *, n / sum(n) OVER (PARTITION BY team, idx) AS share FROM per_org
-),
-ranked AS (
-    SELECT *, row_number() OVER (PARTITION BY team, idx ORDER BY n DESC, org) AS rank
-    FROM shares WHERE NOT independent
+-- The query is the macro team_dependence_in (schema/0030_team_governance_tables.sql),
+-- precomputed for the default view up to rank 10 (a team filter only picks rows).
+WITH d AS (
+    SELECT * EXCLUDE (with_bots) FROM team_dependence
+    WHERE coalesce($f_rollups::BOOLEAN, true)
+          AND $f_projects::VARCHAR[] IS NULL AND $f_repos::VARCHAR[] IS NULL AND $f_start::DATE IS NULL
+          AND $f_end::DATE IS NULL AND $f_orgs::VARCHAR[] IS NULL AND $f_kinds::VARCHAR[] IS NULL AND $top_n <= 10
+      AND with_bots = coalesce($f_bots::BOOLEAN, false) AND rank <= $top_n
+      AND ($f_teams::VARCHAR[] IS NULL OR list_contains($f_teams::VARCHAR[], team))
+    UNION ALL
+    SELECT * FROM team_dependence_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
+                                     $f_start::DATE, $f_end::DATE, $f_orgs::VARCHAR[], $f_kinds::VARCHAR[],
+                                     $f_bots::BOOLEAN, $top_n)
+    WHERE NOT (coalesce($f_rollups::BOOLEAN, true)
+          AND $f_projects::VARCHAR[] IS NULL AND $f_repos::VARCHAR[] IS NULL AND $f_start::DATE IS NULL
+          AND $f_end::DATE IS NULL AND $f_orgs::VARCHAR[] IS NULL AND $f_kinds::VARCHAR[] IS NULL AND $top_n <= 10)
 )
-SELECT r.team, r.cycle, CAST(r.rank AS BIGINT) AS rank, r.org,
-       CAST(r.n AS BIGINT) AS contributions, r.share,
-       coalesce(p.share, 0) AS previous_share,
-       r.share - coalesce(p.share, 0) AS change
-FROM ranked r
-LEFT JOIN shares p ON p.team = r.team AND p.org = r.org AND p.idx = r.idx - 1
-WHERE r.rank <= $top_n
-ORDER BY r.team, r.idx, r.rank;
+SELECT team, cycle, rank, org, contributions, share, previous_share, change FROM d
+ORDER BY team, cycle_idx, rank;
