@@ -311,8 +311,12 @@ def _series_order(df: pl.DataFrame, series: str, y: str) -> list[str]:
 # --------------------------------------------------------------------------- builders
 
 def area_over_time(*, x: str, y: str, series: str, y_title: str = "",
-                   empty: str = "No contributions for these filters.") -> Builder:
-    """Stacked area, one band per ``series`` value, biggest at the bottom."""
+                   empty: str = "No contributions for these filters.", percent: bool = False) -> Builder:
+    """Stacked area, one band per ``series`` value, biggest at the bottom; ``percent``: each
+    month's bands normalised to 100% (the share of the month).
+
+    Traces and layout are plain dicts in one figure call (plotly's checks and per-trace
+    updates cost more than the data: ~70 ms for ten organisations over ten years)."""
 
     def build(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         present = is_present(filters)
@@ -320,19 +324,26 @@ def area_over_time(*, x: str, y: str, series: str, y_title: str = "",
             return empty_figure(empty, present=present)
         order = _series_order(df, series, y)
         colors = color_map(order)
-        fig = go.Figure()
+        parts = {str(key[0]): part for key, part in df.group_by(series)}
+        traces = []
         for name in order:
-            part = df.filter(pl.col(series) == name).sort(x)
-            fig.add_trace(go.Scatter(
-                x=part[x].to_list(), y=part[y].to_list(), name=name, mode="lines",
-                stackgroup="one", line={"width": 0.5, "color": colors[name]},
-                fillcolor=colors[name],
-                hovertemplate=f"%{{x|%b %Y}}<br>{name}: %{{y:,}}<extra></extra>",
-            ))
-        fig.update_layout(hovermode="x unified", yaxis_title=y_title, legend_traceorder="reversed")
-        if df.schema[y].is_integer():
-            _whole_number_ticks(fig, "y", df.group_by(x).agg(pl.col(y).sum())[y].max() or 0)
-        month_ticks(fig, df[x].to_list(), present=present)
+            part = parts[name].sort(x)
+            traces.append({
+                "type": "scatter", "x": part[x].to_list(), "y": part[y].to_list(), "name": name, "mode": "lines",
+                "stackgroup": "one", "line": {"width": 0.5, "color": colors[name]}, "fillcolor": colors[name],
+                "hovertemplate": (f"%{{x|%b %Y}}<br>%{{fullData.name}}: %{{y:.0f}}%<extra></extra>" if percent
+                                  else f"%{{x|%b %Y}}<br>{name}: %{{y:,}}<extra></extra>"),
+                **({"groupnorm": "percent"} if percent else {})})
+        yaxis: dict[str, Any] = {"title": {"text": y_title}}
+        if percent:
+            yaxis.update(ticksuffix="%", range=[0, 100])
+        elif df.schema[y].is_integer():
+            top = df.group_by(x).agg(pl.col(y).sum())[y].max() or 0
+            if 0 < top <= 10:      # counts below ten get a tick per unit (no "2.5 commits")
+                yaxis.update(dtick=1, tickformat="d")
+        fig = go.Figure(_validate=False, data=traces, layout={
+            "hovermode": "x unified", "yaxis": yaxis, "legend": {"traceorder": "reversed"},
+            "xaxis": month_axis(df[x].to_list(), present=present)})
         return apply_house_style(fig, present=present)
 
     return build

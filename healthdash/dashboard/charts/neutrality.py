@@ -28,13 +28,8 @@ VERDICT_COLORS = {"diverse affiliation": "#2E7D32", "neither": "#F9A825", "singl
 
 def share_over_time(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     """Stacked 100% area of each organisation's share of the month's contributions."""
-    fig = area_over_time(x="month", y="contributions", series="org", y_title="Share of contributions",
-                         empty="No contributions for these filters.")(df, filters)
-    if not df.is_empty():
-        fig.update_traces(groupnorm="percent", selector={"stackgroup": "one"})
-        fig.update_traces(hovertemplate="%{x|%b %Y}<br>%{fullData.name}: %{y:.0f}%<extra></extra>")
-        fig.update_yaxes(ticksuffix="%", range=[0, 100])
-    return fig
+    return area_over_time(x="month", y="contributions", series="org", y_title="Share of contributions",
+                          empty="No contributions for these filters.", percent=True)(df, filters)
 
 
 def concentration_trend(df: pl.DataFrame, filters: Any = None) -> go.Figure:

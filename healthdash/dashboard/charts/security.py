@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from healthdash.dashboard.charts import PROJECT_PANEL_READS, Chart, Kpi, reads_except, register, register_kpi
-from healthdash.dashboard.figures import (COLORS, PALETTE, apply_house_style, bar_top, color_map,
+from healthdash.dashboard.figures import (COLORS, PALETTE, Points, apply_house_style, bar_top, color_map,
                                           empty_figure, is_present)
 from healthdash.metrics import security
 
@@ -126,8 +126,9 @@ def hygiene_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     if not present:
         layout["height"] = max(260, 60 + 30 * len(repos))
     fig = go.Figure(_validate=False, layout=layout, data=[{   # one call, unchecked dicts
-        "type": "heatmap", "z": list(map(list, zip(*z))), "x": [label for _, label in checks], "y": repos,
-        "text": list(map(list, zip(*text))), "customdata": list(map(list, zip(*detail))), "texttemplate": "%{text}",
+        "type": "heatmap", "z": Points(list(map(list, zip(*z)))), "x": [label for _, label in checks],
+        "y": Points(repos), "text": Points(list(map(list, zip(*text)))),
+        "customdata": Points(list(map(list, zip(*detail)))), "texttemplate": "%{text}",
         "showscale": False, "zmin": 0, "zmax": 1, "colorscale": [[0, COLORS["bad"]], [1, COLORS["good"]]],
         "xgap": 3, "ygap": 3, "hovertemplate": "%{y} · %{x}<br>%{customdata}<extra></extra>"}])
     return apply_house_style(fig, present=present)
