@@ -121,6 +121,7 @@ REWRITTEN = {
     bugs.flow: "bugs_flow",
     bugs.open_age_by_importance: "bugs_open_age_by_importance",
     bugs.time_to_triage: "bugs_time_to_triage",
+    neutrality.pony_factor: "neutrality_pony_factor",
 }
 #: Rewritten queries compared as they run (their functions only split or rename the frame).
 REWRITTEN_SQL = ["review_time_to_first_review", "review_time_to_merge", "review_ci_health"]
@@ -131,7 +132,8 @@ EXTRA = {participation.commits_by_org: {"top_n": participation.COMMITS_TOP_N},
 #: Metric functions that read a rollup when the filters allow.
 ROLLUP_BACKED = [quality.test_line_share, participation.commits_by_org, neutrality.org_shares_monthly,
                  reviews.review_activity, neutrality.concentration_trend, neutrality.new_contributors,
-                 bugs.backlog, bugs.flow, bugs.open_age_by_importance, bugs.time_to_triage, reviews.ci_health]
+                 bugs.backlog, bugs.flow, bugs.open_age_by_importance, bugs.time_to_triage, reviews.ci_health,
+                 neutrality.pony_factor]
 #: The bug metrics read bug_tasks (private bugs flagged, the privacy policy applied per query).
 BUG_METRICS = [bugs.backlog, bugs.flow, bugs.open_age_by_importance, bugs.time_to_triage]
 
