@@ -9,7 +9,7 @@ few minutes, a warehouse shaped like the demo community but ~200x larger (scale 
 * 60 teams, 400 projects, 2,000 repositories (30 common libraries), 20 release cycles;
 * ~1,050,000 commits over 10 years (~2.2M files changed), most of them landed through
   one of 300,000 Gerrit changes (~1.9M review votes: Code-Review, Workflow, CI Verified;
-  ~700k review messages with CI reports and rechecks);
+  ~1.27M review messages: CI reports, rechecks and ~275k reviewers' first comments);
 * 200,000 Launchpad bugs (2% security, a few private), ~250 advisories naming them,
   coverage reports of 300 repositories monthly for 5 years with per-file rows;
 * what the git collector reads at each head: dependencies (common libraries adopted unevenly,
@@ -214,7 +214,12 @@ def frames_changes(con, n, seed):
         UNION ALL
         SELECT 'gerrit', 'repo~master~' || change_id, 'recheck-' || k, owner, created + INTERVAL 3 HOUR, 1,
                false, true, NULL
-        FROM gen_changes WHERE u(k, 35) < 0.3"""
+        FROM gen_changes WHERE u(k, 35) < 0.3
+        UNION ALL      -- most changes get a reviewer's first comment (time to first review)
+        SELECT 'gerrit', 'repo~master~' || change_id, 'review-' || k, p.gerrit_id, first_review, 1,
+               false, false, NULL
+        FROM gen_changes JOIN ppl p ON p.p = pick_person(k, 36)
+        WHERE u(k, 37) < 0.92 AND p.p <> owner_p"""
 
 
 def frames_commits(con, n, seed):
