@@ -166,3 +166,11 @@ def test_team_tables_hold_the_hand_counted_teams(con):
         (False, "compute", 17), (False, "storage", 3), (True, "compute", 19), (True, "storage", 3)]
     # each (team, cycle) ranks every organisation but the independents, at most 10 kept
     assert con.execute("SELECT max(rank) <= 10, count(*) > 0 FROM team_dependence").fetchone() == (True, True)
+
+
+def test_governance_team_days_hold_each_teams_first_and_last_day(con):
+    # tests/neutrality_community.py: compute's first commit a1 01-05, last p2 10-01; zuul (bot) 01-06 and
+    # 02-06; storage (swift) i1 02-20 to 09-10 -- reviews (02-02 to 03-03, all compute) change neither
+    assert con.execute("SELECT * FROM governance_team_days ORDER BY ALL").fetchall() == [
+        ("compute", False, date(2024, 1, 5), date(2024, 10, 1)), ("compute", True, date(2024, 1, 6), date(2024, 2, 6)),
+        ("storage", False, date(2024, 2, 20), date(2024, 9, 10))]

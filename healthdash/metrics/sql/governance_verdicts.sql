@@ -19,7 +19,7 @@
 -- margin text names the criterion nearest to flipping relative to its volume.
 -- Thresholds come from attribution_settings (config [governance]) else defaults.
 -- The per-metric inputs (windows, active core reviewers, top two organisations) come from
--- governance_inputs (schema/0026_governance_inputs.sql, 0030), precomputed for the default view.
+-- governance_inputs (schema/0026_governance_inputs.sql, 0030, 0032), precomputed for the default view.
 WITH cfg AS (SELECT * FROM governance_settings()),
 per_metric AS (   -- per as-of day, team and metric: total and top two (schema/0026_governance_inputs.sql)
     SELECT as_of, team, metric, ord, unit, unit_one, total, c1, c2, top_org, second_org
@@ -33,7 +33,7 @@ per_metric AS (   -- per as-of day, team and metric: total and top two (schema/0
     UNION ALL
     SELECT as_of, team, metric, ord, unit, unit_one, total, c1, c2, top_org, second_org
     FROM governance_inputs($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[], $f_start::DATE,
-                           $f_end::DATE, $f_bots::BOOLEAN, $mode)
+                           $f_end::DATE, $f_bots::BOOLEAN, $mode, $f_rollups::BOOLEAN)
     WHERE NOT (coalesce($f_rollups::BOOLEAN, true)
                AND $f_teams::VARCHAR[] IS NULL AND $f_projects::VARCHAR[] IS NULL AND $f_repos::VARCHAR[] IS NULL
                AND $f_start::DATE IS NULL AND $f_end::DATE IS NULL)

@@ -3,7 +3,7 @@
 -- Governance view and its history read ~9,000 rows instead of joining every month end's
 -- window to the contributions per call.
 CREATE OR REPLACE TABLE governance_tops AS
-SELECT false AS with_bots, * FROM governance_inputs(NULL, NULL, NULL, NULL, NULL, false, 'history')
+SELECT false AS with_bots, * FROM governance_inputs(NULL, NULL, NULL, NULL, NULL, false, 'history', true)
 UNION ALL
-SELECT true AS with_bots, * FROM governance_inputs(NULL, NULL, NULL, NULL, NULL, true, 'history')
+SELECT true AS with_bots, * FROM governance_inputs(NULL, NULL, NULL, NULL, NULL, true, 'history', true)
 ORDER BY with_bots, team, as_of, ord;
