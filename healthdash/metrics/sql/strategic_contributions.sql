@@ -39,7 +39,7 @@
 WITH collected AS (   -- a category whose source is not collected is "no data", never 0
     SELECT EXISTS (SELECT 1 FROM feature_matrix)                      AS matrix,
            EXISTS (SELECT 1 FROM changes)                             AS reviews,
-           EXISTS (SELECT 1 FROM bugs)                                AS bugs,
+           EXISTS (SELECT 1 FROM bug_tasks)                           AS bugs,
            EXISTS (SELECT 1 FROM repos WHERE is_common_library)       AS common
 ),
 f AS (   -- each filtered contribution with its categories (schema/0025_strategic_facts.sql)
