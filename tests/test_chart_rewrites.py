@@ -122,6 +122,7 @@ REWRITTEN = {
     bugs.open_age_by_importance: "bugs_open_age_by_importance",
     bugs.time_to_triage: "bugs_time_to_triage",
     neutrality.pony_factor: "neutrality_pony_factor",
+    reviews.reviews_by_person: "review_by_person",
 }
 #: Rewritten queries compared as they run (their functions only split or rename the frame).
 REWRITTEN_SQL = ["review_time_to_first_review", "review_time_to_merge", "review_ci_health"]
@@ -133,7 +134,7 @@ EXTRA = {participation.commits_by_org: {"top_n": participation.COMMITS_TOP_N},
 ROLLUP_BACKED = [quality.test_line_share, participation.commits_by_org, neutrality.org_shares_monthly,
                  reviews.review_activity, neutrality.concentration_trend, neutrality.new_contributors,
                  bugs.backlog, bugs.flow, bugs.open_age_by_importance, bugs.time_to_triage, reviews.ci_health,
-                 neutrality.pony_factor]
+                 neutrality.pony_factor, reviews.reviews_by_person]
 #: The bug metrics read bug_tasks (private bugs flagged, the privacy policy applied per query).
 BUG_METRICS = [bugs.backlog, bugs.flow, bugs.open_age_by_importance, bugs.time_to_triage]
 

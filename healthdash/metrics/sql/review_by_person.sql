@@ -29,6 +29,9 @@ SELECT r.person_id, coalesce(pe.display_name, any_value(ip.name)) AS name, r.org
 FROM reviews r
 LEFT JOIN self_votes s USING (person_id)
 LEFT JOIN people pe USING (person_id)
-LEFT JOIN identity_people ip ON ip.person_id = r.person_id
+LEFT JOIN (SELECT person_id, name FROM person_names WHERE coalesce($f_rollups::BOOLEAN, true)
+           UNION ALL      -- identity_people's names, stored once per write (schema 0033)
+           SELECT person_id, name FROM identity_people WHERE NOT coalesce($f_rollups::BOOLEAN, true)) ip
+       ON ip.person_id = r.person_id
 GROUP BY r.person_id, pe.display_name, r.org, r.reviews, r.core_approvals, s.self_votes
 ORDER BY reviews DESC, name;
