@@ -144,16 +144,16 @@ def test_strategic_totals_give_the_hand_counted_community(strategic_con):
         (11 + matrix, 18)]
 
 
-def test_governance_tops_hold_the_hand_counted_inputs(con):
+def test_governance_verdicts_hold_the_hand_counted_inputs(con):
     # tests/test_governance.py's window, here at the default view's last day 2024-10-01 (p2's commit):
     # (2024-04-04, 2024-10-01], bots excluded, a1's 07-15 commit Globex after the move:
     # compute commits: a1 07-15 (Globex) 1, p2 10-01 1 -> total 2, top two 1 and 1 (ties by name);
     # storage commits: i1 09-10, p1 08-05 -> 2; no reviews anywhere in that window
     rows = con.execute("""
-        SELECT team, metric, total, c1, c2 FROM governance_tops
+        SELECT team, metric, total, top_count, second_count FROM governance_verdicts
         WHERE NOT with_bots AND as_of = DATE '2024-10-01' AND metric = 'commits' ORDER BY team""").fetchall()
     assert rows == [("compute", "commits", 2, 1, 1), ("storage", "commits", 2, 1, 1)]
-    assert con.execute("""SELECT count(*) FROM governance_tops
+    assert con.execute("""SELECT count(*) FROM governance_verdicts
                           WHERE NOT with_bots AND as_of = DATE '2024-10-01' AND metric <> 'commits' AND total > 0
                        """).fetchone() == (0,)
 
