@@ -224,8 +224,9 @@ def test_matrix_picker_keeps_its_choice_in_the_url(community, dash_context):
     from healthdash.dashboard.matrix_picker import picker_search, picker_state
 
     create_app(warehouse=community[0].warehouse)                            # registers the pages
-    layout = dash.page_registry["healthdash.dashboard.pages.consistency"]["layout"]()
-    assert "consistency-target_b" in str(layout.to_plotly_json())          # the picker is on the page
+    layout = dash.page_registry["healthdash.dashboard.pages.consistency"]["layout"]
+    assert "consistency-target_b" in str(layout(tab="features").to_plotly_json())   # on the matrices' tab
+    assert "consistency-target_b" not in str(layout().to_plotly_json())              # not on the conventions'
 
     state = picker_state(dash_context.warehouse, "?team=Core")
     assert [o["value"] for o in state["matrix_options"]] == ["drivers", "legacy"]

@@ -87,7 +87,7 @@ register(Chart(
 ))
 register(Chart(
     needs=("feature_matrix",),
-    name="consistency-feature-matrix", title="Feature matrix", page="consistency",
+    name="consistency-feature-matrix", title="Feature matrix", page="consistency", section="features",
     metric=consistency.feature_cells, figure=feature_matrix_figure, order=30, width=8,
     description=("Features × targets (e.g. hypervisor drivers) of the chosen feature matrix, targets ordered by "
                  "the number of complete features; a feature a target does not list is shown as not listed."),
@@ -95,7 +95,7 @@ register(Chart(
 ))
 register(Chart(
     needs=("feature_matrix",),
-    name="consistency-completeness", title="Completeness per target", page="consistency",
+    name="consistency-completeness", title="Completeness per target", page="consistency", section="features",
     metric=consistency.feature_completeness,
     figure=share_bars(label="target_title", value="completeness", detail="complete",
                       x_title="(complete + ½ partial) / features", empty="No feature matrix collected.",
@@ -106,7 +106,7 @@ register(Chart(
 ))
 register(Chart(
     needs=("feature_matrix",),
-    name="consistency-feature-differences", title="Where two targets differ", page="consistency",
+    name="consistency-feature-differences", title="Where two targets differ", page="consistency", section="features",
     metric=consistency.feature_differences, figure=None, order=40, width=6,
     description=("Features whose status differs between the two targets chosen above (by default the two most "
                  "complete), with their notes."),
@@ -114,7 +114,7 @@ register(Chart(
 ))
 register(Chart(
     needs=("feature_matrix",),
-    name="consistency-feature-holes", title="Holes to plug", page="consistency",
+    name="consistency-feature-holes", title="Holes to plug", page="consistency", section="features",
     metric=consistency.feature_holes, figure=None, order=45, width=6,
     description="Every cell of the matrix that is missing, unknown or not listed, by target, with the feature's maturity.",
     empty_message="No holes: every target supports every feature.",

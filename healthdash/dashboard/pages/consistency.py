@@ -3,7 +3,7 @@
 import dash
 from dash import Input, Output, State, callback, no_update
 
-from healthdash.dashboard.layout import area_page
+from healthdash.dashboard.layout import Section, area_page, current_section
 from healthdash.dashboard.matrix_picker import picker, picker_search, picker_state
 
 #: The picker's target choices belong to the matrix: a new matrix re-renders the page (and the picker).
@@ -15,11 +15,20 @@ INTRO = ("Conventions every repository should follow (read at each repository's 
 ARRIVES_WITH = "the repository checks and feature matrices"
 
 
+SECTIONS = [
+    Section("", "Conventions", "Which conventions each repository follows, adoption per convention and "
+                               "conformance per repository."),
+    Section("features", "Feature matrices", "Completeness per target, the holes to plug and where two "
+                                            "targets differ (pick the matrix and the targets below)."),
+]
+
+
 def layout(**query):
-    page = area_page("consistency", "Consistency", INTRO, ARRIVES_WITH, query=query)
+    page = area_page("consistency", "Consistency", INTRO, ARRIVES_WITH, sections=SECTIONS, query=query)
     grid = next((i for i, child in enumerate(page.children)
                  if getattr(child, "className", None) == "chart-grid"), None)
-    if grid is not None:                       # the picker goes right above the charts
+    if grid is not None and current_section("consistency", query.get("tab")) == "features":
+        # the picker (the feature charts' matrix and targets) goes right above them
         page.children.insert(grid, picker())
     return page
 
