@@ -21,6 +21,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from bug_fixture import MARKER, PRIVATE_NUMBERS, build
@@ -164,3 +165,17 @@ def test_hygiene_checks_from_real_git_repositories(tmp_path):
     with reader(db) as con:
         assert con.execute("SELECT count(*) FROM repo_checks").fetchone() == (4,)
     assert frame(db, security.repo_hygiene, Filters(team=("Storage",)))["repo"].to_list() == ["other-server"]
+
+
+def test_time_to_fix_right_axis_ticks_whole_bugs():
+    from datetime import date as day
+
+    from healthdash.dashboard.charts.security import time_to_fix_figure
+
+    df = pl.DataFrame({"quarter": [day(2024, 1, 1), day(2024, 4, 1)], "fixed_bugs": [1, 2],
+                       "median_days_to_fix": [3.0, 4.5], "p90_days_to_fix": [5.0, 9.0]})
+    axis = time_to_fix_figure(df).layout.yaxis2
+    # range 0..max(3, 2 x 1.25) = 0..3: ticks at 0, 1, 2, 3 (not plotly's 0.5 steps shown as 0, 0, 1, 1 ...)
+    assert (axis.tick0, axis.dtick, list(axis.range)) == (0, 1, [0, 3])
+    many = df.with_columns(pl.Series("fixed_bugs", [40, 10]))
+    assert time_to_fix_figure(many).layout.yaxis2.dtick == 13        # 0..50 in four whole steps of 13

@@ -55,10 +55,12 @@ def time_to_fix_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         fig.add_trace(go.Scatter(x=quarters, y=df[column].to_list(), name=label, mode="lines+markers",
                                  line={"color": PALETTE[3], "dash": dash, "width": 2.5 if dash == "solid" else 1.5},
                                  hovertemplate=f"%{{x|%Y Q%q}}<br>{label}: %{{y:,.1f}}<extra></extra>"))
+    top = max(3, max(df["fixed_bugs"].to_list()) * 1.25)
     fig.update_layout(hovermode="x unified", yaxis={"title": "Days from report to fix", "rangemode": "tozero"},
                       yaxis2={"title": "Bugs fixed", "overlaying": "y", "side": "right", "showgrid": False,
-                              "rangemode": "tozero", "tickformat": ",d", "nticks": 5,
-                              "range": [0, max(3, max(df["fixed_bugs"].to_list()) * 1.25)]})
+                              "rangemode": "tozero", "tickformat": ",d", "range": [0, top],
+                              # whole bugs only: ",d" on plotly's own 0.5 steps wrote 0, 0, 1, 1, 2, 2
+                              "tick0": 0, "dtick": max(1, -(-int(top) // 4))})
     fig.update_xaxes(dtick="M3", tickformat="%Y Q%q")
     return apply_house_style(fig, present=present)
 
