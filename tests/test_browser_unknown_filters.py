@@ -34,17 +34,19 @@ def _contributors(driver) -> str:
     return found[0].text if found else ""
 
 
-@pytest.mark.parametrize("key, value, label", [("org", "Cloudworks", "organisation"),
-                                               ("team", "no-such-team", "team")])
-def test_unknown_value_is_kept_and_named(served, browser, key, value, label):
+@pytest.mark.parametrize("key, value, label, heading", [
+    ("org", "Cloudworks", "organisation", "match nothing"), ("team", "no-such-team", "team", "match nothing"),
+    ("project", "no-such-project", "project", "match nothing"), ("repo", "no-such-repo", "repository", "match nothing"),
+    ("cycle", "2099.9", "release cycle", "cannot use")])
+def test_unknown_value_is_kept_and_named(served, browser, key, value, label, heading):
     browser.get(f"{served}/participation?{key}={value}")
-    _wait(browser, lambda d: "match nothing" in _banner(d))
+    _wait(browser, lambda d: heading in _banner(d))
     _wait(browser, _settled)
     assert _query(browser).get(key) == [value], browser.current_url    # the URL keeps the filter
     text = _banner(browser)
     assert value in text and label in text, text
     # nobody matches: the KPI says so, never the whole community's 5 contributors (conftest arithmetic)
-    assert _contributors(browser) in {"no data", "—", "0"}, _contributors(browser)
+    assert _contributors(browser) in {"no data", "–", "—", "0"}, _contributors(browser)
     chosen = browser.execute_script(
         "return Array.from(document.querySelectorAll('#filter-%s .Select-value-label, #filter-%s "
         "[class*=\"multi-value\"], #filter-%s .dash-dropdown-value')).map(function (e) { return e.innerText; });"
