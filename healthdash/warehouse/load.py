@@ -216,9 +216,13 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFram
 
 
 def row_counts(con: duckdb.DuckDBPyConnection, tables: Iterable[str] | None = None) -> dict[str, int]:
+    """Rows per table (``tables``, else every table the Data page and ``status`` list: the speed
+    rollups, caches rebuilt from the others at every write, are left out)."""
     if tables is None:
+        from healthdash.warehouse.parquet_layout import ROLLUP_TABLES
+
         tables = [r[0] for r in con.execute(
             "SELECT table_name FROM information_schema.tables "
             "WHERE table_type = 'BASE TABLE' AND table_name <> 'schema_migrations' ORDER BY table_name"
-        ).fetchall()]
+        ).fetchall() if r[0] not in ROLLUP_TABLES]
     return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
