@@ -6,6 +6,7 @@ worked out by hand from the files written there.
 
 from __future__ import annotations
 
+import polars as pl
 import pytest
 
 from commonality_fixture import build
@@ -270,3 +271,21 @@ def test_import_match_of_the_library_use_view(tmp_path):
               ON imports_distribution(i.module, l.label) GROUP BY l.name ORDER BY l.name""").fetchall()
     assert rows == [("my-lib", "declared", 9), ("oslo-config", "imported only", 3)]
     assert by_0015 == [("my-lib", 9), ("oslo-config", 3)]
+
+
+def test_a_status_map_of_many_repositories_draws_the_worst_sixty():
+    from healthdash.dashboard.charts.commonality import ADOPTION, MAX_MAP_ROWS, status_heatmap
+
+    # 100 repositories x 2 libraries; repo-k declares both for k >= 30, only "a" for 10 <= k < 30, none below
+    rows = [(f"repo-{k:03d}", lib, "declared" if k >= 30 or (k >= 10 and lib == "a") else "not used")
+            for k in range(100) for lib in ("a", "b")]
+    df = pl.DataFrame(rows, schema=["repo", "library", "status"], orient="row")
+    fig = status_heatmap(rows="repo", columns="library", status="status", levels=ADOPTION, empty="-")(df)
+    shown = list(fig.data[0].y)
+    assert len(shown) == MAX_MAP_ROWS == 60
+    # worst first: mean level 0 (repo-000..009), then 1.5 (repo-010..029), then 3 (repo-030..059 by name)
+    assert shown[:10] == [f"repo-{k:03d}" for k in range(10)] and shown[10] == "repo-010" and shown[-1] == "repo-059"
+    assert "the 60 of 100 repositories with the most gaps" in fig.layout.title.text
+    small = status_heatmap(rows="repo", columns="library", status="status", levels=ADOPTION, empty="-")(df.head(20))
+    assert list(small.data[0].y) == [f"repo-{k:03d}" for k in range(10)]    # few rows: all, in their order
+    assert "most gaps" not in (small.layout.title.text or "")

@@ -22,11 +22,19 @@ ADOPTION = {"declared": (3, "✓", COLORS["good"]), "imported only": (2, "≈", 
             "test only": (1, "t", COLORS["warn"]), "not used": (0, "✗", "#F2C4C4")}
 
 
+#: Rows a status map draws at most: 2,000 repositories x 30 libraries is a 52,000-pixel figure of
+#: 60,000 cells nobody can read (and ~0.5 s to build, seconds to draw); the worst rows are shown.
+MAX_MAP_ROWS = 60
+
+
 def status_heatmap(*, rows: str, columns: str, status: str, levels: dict[str, tuple[int, str, str]],
                    hover: str | None = None, empty: str, row_order: list[str] | None = None,
-                   column_order: list[str] | None = None, legend: bool = False):
+                   column_order: list[str] | None = None, legend: bool = False,
+                   max_rows: int | None = MAX_MAP_ROWS, row_noun: str = "repositories"):
     """Heat map of ``status`` per (row, column) with one colour and symbol per status; a cell
-    without a row in the frame stays blank.  Shared by the adoption, convention and matrix maps."""
+    without a row in the frame stays blank.  Shared by the adoption, convention and matrix maps.
+    With more than ``max_rows`` rows only the worst are drawn (lowest mean level, worst first) and
+    the title says so; the CSV keeps every row."""
 
     def build(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         present = is_present(filters)
@@ -34,6 +42,16 @@ def status_heatmap(*, rows: str, columns: str, status: str, levels: dict[str, tu
             return empty_figure(empty, present=present)
         ys = row_order or list(dict.fromkeys(str(v) for v in df[rows].to_list()))
         xs = column_order or list(dict.fromkeys(str(v) for v in df[columns].to_list()))
+        shown_note = ""
+        if max_rows and len(ys) > max_rows:
+            level_of = {name: level for name, (level, _, _) in levels.items()}
+            worst = (df.select(pl.col(rows).cast(pl.String).alias("row"),
+                               pl.col(status).replace_strict(level_of, default=None).alias("level"))
+                     .group_by("row").agg(pl.col("level").mean()).sort(["level", "row"], nulls_last=True))
+            keep = set(worst["row"].head(max_rows).to_list())
+            ys = [y for y in worst["row"].to_list() if y in keep]
+            shown_note = f"the {max_rows} of {len(worst):,} {row_noun} with the most gaps (CSV: all)"
+            df = df.filter(pl.col(rows).cast(pl.String).is_in(list(keep)))
         cells = {(str(r[rows]), str(r[columns])): r for r in df.iter_rows(named=True)}
         top = max(level for level, _, _ in levels.values()) or 1
         z, text, detail = [], [], []
@@ -52,8 +70,9 @@ def status_heatmap(*, rows: str, columns: str, status: str, levels: dict[str, tu
                           margin={"t": 110})
         fig.update_yaxes(autorange="reversed", type="category")
         fig.update_xaxes(side="top", type="category", tickangle=-35)
-        if legend:       # what each symbol means, above the map (slides carry it along)
-            fig.update_layout(title={"text": "   ".join(f"{symbol} {name}" for name, (_, symbol, _) in levels.items()),
+        if legend or shown_note:    # what each symbol means, above the map (slides carry it along)
+            key = "   ".join(f"{symbol} {name}" for name, (_, symbol, _) in levels.items()) if legend else ""
+            fig.update_layout(title={"text": "   ·   ".join(t for t in (key, shown_note) if t),
                                      "font": {"size": 13 if not present else 20}, "x": 0, "y": 0.995})
         return apply_house_style(fig, present=present)
 
@@ -95,6 +114,8 @@ register(Chart(
                  "its Python code but not declared, t only a test or doc dependency, ✗ not used (it rolls its "
                  "own). Read at each repository's collected head."),
     empty_message="No repository content or no common libraries configured.",
+    csv_note=(f"Download CSV: every repository x library pair; with more than {MAX_MAP_ROWS} repositories the "
+              f"map shows the {MAX_MAP_ROWS} with the lowest adoption."),
 ))
 register(Chart(
     needs=("repo_content",),

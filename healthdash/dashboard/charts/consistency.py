@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from healthdash.dashboard.charts import Chart, Kpi, register, register_kpi
-from healthdash.dashboard.charts.commonality import share_bars, status_heatmap
+from healthdash.dashboard.charts.commonality import MAX_MAP_ROWS, share_bars, status_heatmap
 from healthdash.dashboard.figures import COLORS, apply_house_style, empty_figure, is_present
 from healthdash.metrics import consistency
 
@@ -49,7 +49,7 @@ def feature_matrix_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     targets = df.group_by("target_title").agg((pl.col("status") == "complete").sum().alias("n")).sort(
         ["n", "target_title"], descending=[True, False])["target_title"].to_list()
     fig = status_heatmap(rows="feature_label", columns="target_title", status="status", levels=STATUS,
-                         hover="notes", column_order=targets, empty="", legend=True)(df, filters)
+                         hover="notes", column_order=targets, empty="", legend=True, max_rows=None)(df, filters)
     if not present:
         fig.update_layout(height=max(320, 140 + 18 * df["feature"].n_unique()))
     fig.update_yaxes(tickfont={"size": 11 if not present else 16})
@@ -67,6 +67,8 @@ register(Chart(
                  "imports), and whether every manifest could be read. ✗ marks a hole; the hover says what was "
                  "found or what is missing."),
     empty_message="No repository content read for these filters.",
+    csv_note=(f"Download CSV: every repository x convention; with more than {MAX_MAP_ROWS} repositories the "
+              f"matrix shows the {MAX_MAP_ROWS} with the most holes."),
 ))
 register(Chart(
     needs=("repo_content",),
