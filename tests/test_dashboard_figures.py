@@ -124,3 +124,22 @@ def test_test_line_share_draws_the_25_repositories_with_most_changed_lines():
     fig = test_share_figure(df)
     assert MAX_SHARE_BARS == 25 and list(fig.data[0].y) == [f"r{i:02d}" for i in range(25)]
     assert "of 30" in fig.layout.xaxis.title.text
+
+
+def test_rankings_draw_at_most_twenty_five_bars_and_say_of_how_many():
+    from healthdash.dashboard.charts.quality import MAX_COVERAGE_ROWS, project_coverage_figure
+    from healthdash.dashboard.figures import MAX_BARS, bar_top
+
+    # 40 organisations ranked biggest first (the metric's order): org-00 has 40 reviews, org-39 has 1
+    df = pl.DataFrame({"org": [f"org-{i:02d}" for i in range(40)], "reviews": list(range(40, 0, -1))})
+    fig = bar_top(label="org", value="reviews", x_title="Reviews")(df)
+    assert list(fig.data[0].y) == [f"org-{i:02d}" for i in range(MAX_BARS)] and MAX_BARS == 25
+    assert fig.layout.xaxis.title.text == "Reviews (the 25 biggest of 40)"
+    assert bar_top(label="org", value="reviews", x_title="Reviews")(df.head(5)).layout.xaxis.title.text == "Reviews"
+    # 30 projects: the 25 with the most measured lines (p-05..p-29: 600..2,900 lines), best coverage first
+    projects = pl.DataFrame({"project": [f"p-{i:02d}" for i in range(30)], "lines_valid": [100 * i + 100 for i in range(30)],
+                             "line_coverage": [i / 30 for i in range(30)], "branch_coverage": [None] * 30,
+                             "repos_measured": [1] * 30})
+    fig = project_coverage_figure(projects)
+    assert list(fig.data[0].y) == [f"p-{i:02d}" for i in range(29, 4, -1)] and MAX_COVERAGE_ROWS == 25
+    assert "(25 largest of 30 projects)" in fig.layout.xaxis.title.text

@@ -446,14 +446,23 @@ def line_over_time(*, x: str, y: str, series: str | None = None, y_title: str = 
     return build
 
 
+#: Most bars a ranking draws: 400 organisations were a 10,000-pixel figure that took the browser
+#: ~1.5 s to draw and nobody could read; the CSV keeps every row.
+MAX_BARS = 25
+
+
 def bar_top(*, label: str, value: str, share: str | None = None, x_title: str = "",
-            empty: str = "No data for these filters.") -> Builder:
-    """Horizontal bars, biggest at the top, labelled with the value (and share)."""
+            empty: str = "No data for these filters.", max_bars: int = MAX_BARS) -> Builder:
+    """Horizontal bars, biggest at the top, labelled with the value (and share); the first
+    ``max_bars`` rows (the metrics rank biggest first), the axis title saying how many of how many."""
 
     def build(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         present = is_present(filters)
         if df.is_empty():
             return empty_figure(empty, present=present)
+        total = df.height
+        df = df.head(max_bars)
+        title = x_title + (f" (the {df.height} biggest of {total:,})" if total > df.height else "")
         names = [str(n) for n in df[label].to_list()]
         values = df[value].to_list()
         colors = color_map(names)
@@ -466,7 +475,7 @@ def bar_top(*, label: str, value: str, share: str | None = None, x_title: str = 
             cliponaxis=False, marker={"color": [colors[n] for n in names]},
             hovertemplate="%{y}: %{text}<extra></extra>",
         ))
-        fig.update_layout(showlegend=False, xaxis_title=x_title, bargap=0.25,
+        fig.update_layout(showlegend=False, xaxis_title=title, bargap=0.25,
                           height=60 + 26 * len(names) if len(names) > 14 and not present else None)
         fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
         if df.schema[value].is_integer():

@@ -52,6 +52,11 @@ def _spark_range(values: list[float]) -> list[float]:
     return [middle - half, middle + half]
 
 
+#: Most repositories / projects the coverage bars draw (those with the most measured lines):
+#: 300 were 10,000-pixel figures that took the browser ~1.5 s each to draw.
+MAX_COVERAGE_ROWS = 25
+
+
 def coverage_by_repo_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     """Left: each repo's latest line coverage as a bar; right: its monthly trend as a sparkline.
 
@@ -64,7 +69,12 @@ def coverage_by_repo_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     present = is_present(filters)
     if df.is_empty():
         return empty_figure(NO_COVERAGE, present=present)
-    latest = df.filter(pl.col("is_latest")).sort(["line_coverage", "repo"], descending=[True, False])
+    latest = df.filter(pl.col("is_latest"))
+    total = latest.height
+    if total > MAX_COVERAGE_ROWS:      # the largest code bases (see MAX_COVERAGE_ROWS); the CSV keeps all
+        latest = latest.sort(["lines_valid", "repo"], descending=[True, False]).head(MAX_COVERAGE_ROWS)
+        df = df.filter(pl.col("repo").is_in(latest["repo"].implode()))
+    latest = latest.sort(["line_coverage", "repo"], descending=[True, False])
     repos = latest["repo"].to_list()
     rows = len(repos)
     values = latest["line_coverage"].to_list()
@@ -88,7 +98,8 @@ def coverage_by_repo_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     # The sparkline points are Points: shared, not deep-copied again when the figure is serialised.
     fig = go.Figure(_validate=False, data=traces, layout={
         "xaxis": {"domain": [0, 0.57], "range": [0, 1.4], "tickformat": ".0%", "tickvals": PERCENT_TICKS,
-                  "title": {"text": "Line coverage, latest report"}},
+                  "title": {"text": "Line coverage, latest report" + (
+                      f" ({rows} largest of {total:,} repositories)" if total > rows else "")}},
         "yaxis": {"type": "category", "categoryorder": "array", "categoryarray": repos, "range": band},
         "xaxis2": {"domain": [0.63, 1], "anchor": "y2", "type": "date",
                    "range": [str(df["month"].min()), str(df["month"].max())],
@@ -141,6 +152,10 @@ def project_coverage_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     present = is_present(filters)
     if df.is_empty():
         return empty_figure(NO_COVERAGE, present=present)
+    total = df.height
+    if total > MAX_COVERAGE_ROWS:
+        df = (df.sort(["lines_valid", "project"], descending=[True, False]).head(MAX_COVERAGE_ROWS)
+              .sort(["line_coverage", "project"], descending=[True, False]))
     names = df["project"].to_list()
     values = df["line_coverage"].to_list()
     text = [f"{_pct(v)} of {n:,} lines" + (f" · branches {_pct(b)}" if b is not None else "")
@@ -152,7 +167,8 @@ def project_coverage_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         hovertemplate="%{y}: %{x:.1%} over %{customdata} repos<extra></extra>",
     ))
     fig.update_xaxes(range=[0, 1.02], tickformat=".0%", tickvals=PERCENT_TICKS,
-                     title_text="Line coverage, weighted by lines")
+                     title_text="Line coverage, weighted by lines" + (
+                         f" ({len(names)} largest of {total:,} projects)" if total > len(names) else ""))
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
     fig.update_layout(showlegend=False, bargap=0.3, height=None if present else max(260, 60 + 34 * len(names)))
     return apply_house_style(fig, present=present)
@@ -219,7 +235,8 @@ register(Chart(
                  "branches when measured) with its monthly trend; green from 80%, amber from 60%."),
     empty_message=NO_COVERAGE, width=7,
     csv_note=("Download CSV: every repository's monthly reports (the sparklines); the bars are the rows "
-              "with is_latest = true"),
+              f"with is_latest = true (with more than {MAX_COVERAGE_ROWS} repositories, the "
+              f"{MAX_COVERAGE_ROWS} with the most measured lines are drawn)"),
 ))
 register(Chart(
     name="coverage-by-project", title="Coverage per project", page="quality",
@@ -229,6 +246,8 @@ register(Chart(
     description=("Latest line coverage per project, weighted by lines: the sum of covered lines over the sum "
                  "of valid lines of its repositories' latest reports, not an average of percentages."),
     empty_message=NO_COVERAGE, width=5,
+    csv_note=(f"Download CSV: every project; with more than {MAX_COVERAGE_ROWS} the chart draws the "
+              f"{MAX_COVERAGE_ROWS} with the most measured lines."),
 ))
 register(Chart(
     name="coverage-trend-by-project", title="Coverage over time per project", page="quality",

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from healthdash.dashboard.charts import Chart, Kpi, register, register_kpi
-from healthdash.dashboard.figures import (COLORS, PALETTE, apply_house_style, bar_top, empty_figure,
+from healthdash.dashboard.figures import (COLORS, MAX_BARS, PALETTE, apply_house_style, bar_top, empty_figure,
                                           is_present, line_over_time, month_ticks)
 from healthdash.metrics import reviews
 
@@ -122,6 +122,7 @@ register(Chart(
     description=("Code-Review votes (Gerrit) and submitted reviews (GitHub) on other people's changes, by the "
                  "reviewer's organisation at the vote date; self-votes and CI are not reviews."),
     empty_message="No reviews for these filters.",
+    csv_note=f"Download CSV: every organisation; the chart draws the {MAX_BARS} biggest.",
 ))
 
 register(Chart(
