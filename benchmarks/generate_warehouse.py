@@ -295,7 +295,7 @@ def frames_quality(con, n, seed):
                'report' AS time_source, 'coverage.py' AS tool, '7.4' AS tool_version, 'coverage-json' AS format,
                10000 + (hash(r.r, {seed}) % 40000)::BIGINT + m * 50 AS lines_valid,
                CAST((10000 + (hash(r.r, {seed}) % 40000) + m * 50)
-                    * least(1.0, 0.55 + 0.35 * u(r.r, 60) + 0.002 * m)) AS BIGINT) AS lines_covered,
+                    * least(1.0, 0.55 + 0.35 * u(r.r, 60) + 0.002 * m) AS BIGINT) AS lines_covered,
                10 AS files, 'generated' AS origin, 'coverage:' || r.repo AS source_id
         FROM repo_list r, range(60) t(m)
         WHERE r.r < {n['coverage_repos']}"""
