@@ -143,3 +143,23 @@ def test_rankings_draw_at_most_twenty_five_bars_and_say_of_how_many():
     fig = project_coverage_figure(projects)
     assert list(fig.data[0].y) == [f"p-{i:02d}" for i in range(29, 4, -1)] and MAX_COVERAGE_ROWS == 25
     assert "(25 largest of 30 projects)" in fig.layout.xaxis.title.text
+
+
+def test_security_ranking_and_hygiene_map_draw_the_worst_and_say_so():
+    from healthdash.dashboard.charts.security import hygiene_figure, open_by_project_figure
+
+    # 30 projects, p-k with k + 1 open bugs: the 25 with the most are p-29 .. p-05
+    df = pl.DataFrame({"project": [f"p-{k:02d}" for k in range(30)], "open_bugs": [k + 1 for k in range(30)],
+                       "median_age_days": [1.0] * 30, "oldest_age_days": [2.0] * 30})
+    fig = open_by_project_figure(df)
+    assert list(fig.data[0].y) == [f"p-{k:02d}" for k in range(29, 4, -1)]
+    assert "(the 25 projects with the most, of 30)" in fig.layout.xaxis.title.text
+    # 70 repositories: r-00..r-09 miss both checks, r-10..r-29 one, the rest none -> 60 shown, worst first
+    repos = pl.DataFrame({"repo": [f"r-{k:02d}" for k in range(70)],
+                          "security_policy": [k >= 10 for k in range(70)],
+                          "dependency_constraints": [k >= 30 for k in range(70)],
+                          "security_policy_detail": [""] * 70, "dependency_constraints_detail": [""] * 70})
+    fig = hygiene_figure(repos)
+    assert list(fig.data[0].y)[:10] == [f"r-{k:02d}" for k in range(10)] and len(fig.data[0].y) == 60
+    assert "60 of 70 repositories with the most missing checks" in fig.layout.title.text
+    assert "title" not in hygiene_figure(repos.head(5)).layout.to_plotly_json()

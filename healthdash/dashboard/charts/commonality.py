@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 import polars as pl
 
 from healthdash.dashboard.charts import Chart, Kpi, register, register_kpi
-from healthdash.dashboard.figures import COLORS, apply_house_style, empty_figure, is_present
+from healthdash.dashboard.figures import COLORS, MAX_BARS, apply_house_style, empty_figure, is_present
 from healthdash.metrics import commonality
 
 #: adoption status -> (heat-map level, symbol, colour)
@@ -79,20 +79,26 @@ def status_heatmap(*, rows: str, columns: str, status: str, levels: dict[str, tu
     return build
 
 
-def share_bars(*, label: str, value: str, detail: str, x_title: str, empty: str, color: str = COLORS["primary"]):
-    """Horizontal bars of a 0..1 share per ``label``, the share and ``detail`` as text."""
+def share_bars(*, label: str, value: str, detail: str, x_title: str, empty: str, color: str = COLORS["primary"],
+               max_bars: int | None = None, noun: str = "repositories"):
+    """Horizontal bars of a 0..1 share per ``label``, the share and ``detail`` as text; with
+    ``max_bars``, the first that many rows (the metric ranks them) and the axis title says of how many."""
 
     def build(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         present = is_present(filters)
         if df.is_empty():
             return empty_figure(empty, present=present)
+        total = df.height
+        if max_bars and total > max_bars:
+            df = df.head(max_bars)
+        title = x_title + (f" (the first {df.height} of {total:,} {noun})" if total > df.height else "")
         names = [str(n) for n in df[label].to_list()]
         values = [v if v is not None else 0 for v in df[value].to_list()]
         text = [f"{v:.0%} ({d})" for v, d in zip(values, df[detail].to_list())]
         fig = go.Figure(go.Bar(x=values, y=names, orientation="h", text=text, textposition="outside",
                                cliponaxis=False, marker={"color": color},
                                hovertemplate="%{y}: %{text}<extra></extra>"))
-        fig.update_layout(showlegend=False, xaxis_title=x_title, bargap=0.3,
+        fig.update_layout(showlegend=False, xaxis_title=title, bargap=0.3,
                           height=max(260, 60 + 30 * len(names)) if not present else None)
         fig.update_yaxes(autorange="reversed", type="category")
         top = max(values) if values else 0
@@ -156,7 +162,7 @@ register(Chart(
     needs=("repo_content",),
     name="commonality-duplicate-share", title="Duplicated code share", page="commonality", section="duplicates",
     metric=commonality.duplicate_share,
-    figure=share_bars(label="repo", value="duplicated_share", detail="duplicated_lines",
+    figure=share_bars(max_bars=MAX_BARS, label="repo", value="duplicated_share", detail="duplicated_lines",
                       x_title="Share of normalised Python lines also found in another repository",
                       empty="No Python code read for these filters.", color=COLORS["warn"]),
     order=30, width=6,
@@ -164,6 +170,7 @@ register(Chart(
                  "folded) inside blocks of 6 or more lines that also appear in another repository, over all of "
                  "the repository's normalised lines; the duplicated lines in brackets."),
     empty_message="No Python code read for these filters.",
+    csv_note=f"Download CSV: every repository; the chart draws the {MAX_BARS} with the highest share.",
 ))
 register(Chart(
     needs=("repo_content",),

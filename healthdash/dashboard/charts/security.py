@@ -15,7 +15,8 @@ import plotly.graph_objects as go
 import polars as pl
 
 from healthdash.dashboard.charts import PROJECT_PANEL_READS, Chart, Kpi, reads_except, register, register_kpi
-from healthdash.dashboard.figures import (COLORS, PALETTE, Points, apply_house_style, bar_top, color_map,
+from healthdash.dashboard.charts.commonality import MAX_MAP_ROWS
+from healthdash.dashboard.figures import (COLORS, MAX_BARS, PALETTE, Points, apply_house_style, bar_top, color_map,
                                           empty_figure, is_present)
 from healthdash.metrics import security
 
@@ -25,6 +26,8 @@ def open_by_project_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     present = is_present(filters)
     if df.is_empty():
         return empty_figure("No open security bugs for these filters.", present=present)
+    total = df.height
+    df = df.sort(["open_bugs", "project"], descending=[True, False]).head(MAX_BARS)
     projects = [str(p) for p in df["project"].to_list()]
     fig = go.Figure(go.Bar(
         x=df["open_bugs"].to_list(), y=projects, orientation="h", marker={"color": COLORS["bad"]},
@@ -32,7 +35,8 @@ def open_by_project_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
         customdata=list(zip(df["median_age_days"].to_list(), df["oldest_age_days"].to_list())),
         hovertemplate=("%{y}: %{x:,} open<br>median age %{customdata[0]:,.0f} days"
                        "<br>oldest %{customdata[1]:,.0f} days<extra></extra>")))
-    fig.update_layout(showlegend=False, xaxis_title="Open security bugs", bargap=0.3,
+    fig.update_layout(showlegend=False, bargap=0.3, xaxis_title="Open security bugs" + (
+                          f" (the {len(projects)} projects with the most, of {total:,})" if total > len(projects) else ""),
                       height=max(300, 60 + 32 * len(projects)) if not present else None)
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(rangemode="tozero", range=[0, max(df["open_bugs"].to_list()) * 1.04])
@@ -120,11 +124,20 @@ def hygiene_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure:
     if df.is_empty():
         return empty_figure("No repository checks collected for these filters.", present=present)
     checks = [("security_policy", "Security policy / contact"), ("dependency_constraints", "Dependency constraints")]
+    total = df.height
+    if total > MAX_MAP_ROWS:       # the repositories with the most missing checks (CSV: all)
+        missing = pl.sum_horizontal(*[(pl.col(c) == False).cast(pl.Int8).fill_null(0) for c, _ in checks])  # noqa: E712
+        df = df.with_columns(missing.alias("_missing")).sort(["_missing", "repo"], descending=[True, False]).head(
+            MAX_MAP_ROWS)
     repos = [str(r) for r in df["repo"].to_list()]
     z = [[None if v is None else int(v) for v in df[c].to_list()] for c, _ in checks]
     text = [["✓" if v else "✗" if v is not None else "?" for v in df[c].to_list()] for c, _ in checks]
     detail = [df[f"{c}_detail"].to_list() for c, _ in checks]
     layout: dict[str, Any] = {"yaxis": {"autorange": "reversed"}, "xaxis": {"side": "top"}}
+    if total > len(repos):
+        layout["title"] = {"text": f"the {len(repos)} of {total:,} repositories with the most missing checks "
+                                   "(CSV: all)", "font": {"size": 13 if not present else 20}, "x": 0}
+        layout["margin"] = {"t": 90}
     if not present:
         layout["height"] = max(260, 60 + 30 * len(repos))
     fig = go.Figure(_validate=False, layout=layout, data=[{   # one call, unchecked dicts
@@ -145,6 +158,7 @@ register(Chart(
                  "open at the end of the window, per project, with their median and oldest age in days. "
                  "Private bugs are counted only where the configuration allows, and never named."),
     empty_message="No open security bugs for these filters.",
+    csv_note=f"Download CSV: every project; the chart draws the {MAX_BARS} with the most open security bugs.",
 ))
 register(Chart(
     name="security-open-public", title="Open public security bugs", page="security",
@@ -209,6 +223,8 @@ register(Chart(
                  "(SECURITY.md, doc/source/security*.rst, ...) and dependency constraints (a constraints file, "
                  "or tox.ini installing with -c ...constraints)."),
     empty_message="No repository checks collected for these filters.",
+    csv_note=(f"Download CSV: every repository; with more than {MAX_MAP_ROWS} the map shows the {MAX_MAP_ROWS} "
+              "with the most missing checks."),
 ))
 
 for order, (column, label, fmt, note) in enumerate([
