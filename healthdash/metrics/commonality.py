@@ -62,7 +62,10 @@ def dependency_rows(con: duckdb.DuckDBPyConnection, filters: Filters | None = No
 def dependency_drift(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
     """Per dependency declared by >= 2 repositories: name, repos, specifiers (distinct), specifier_list,
     global_specifier, constrained_version, repos_excluding (whose specifier excludes it), excluding_repos."""
-    rows = dependency_rows(con, filters)
+    return _drift(dependency_rows(con, filters))
+
+
+def _drift(rows: pl.DataFrame) -> pl.DataFrame:
     if rows.is_empty():
         return pl.DataFrame(schema={"name": pl.String, "repos": pl.UInt32, "specifiers": pl.UInt32,
                                     "specifier_list": pl.String, "global_specifier": pl.String,
@@ -87,7 +90,10 @@ def dependency_drift(con: duckdb.DuckDBPyConnection, filters: Filters | None = N
 def dependency_conflicts(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
     """The declarations whose specifier excludes the constrained version:
     repo, file, line, name, specifier, constrained_version."""
-    rows = dependency_rows(con, filters)
+    return _conflicts(dependency_rows(con, filters))
+
+
+def _conflicts(rows: pl.DataFrame) -> pl.DataFrame:
     return (rows.filter(pl.col("allows_constraint") == False)  # noqa: E712
             .select("repo", "project", "team", "file", "line", "name", "specifier", "constrained_version"))
 
@@ -123,8 +129,8 @@ def summary(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> p
     adoption), drifting_dependencies (shared ones with > 1 specifier), conflicting_repos,
     duplicated_share (duplicated / all code lines).  None where there is nothing to measure."""
     by_repo = adoption_by_repo(con, filters)
-    drift = dependency_drift(con, filters)
-    conflicts = dependency_conflicts(con, filters)
+    rows = dependency_rows(con, filters)           # read once for both (~55 ms at 2,000 repositories)
+    drift, conflicts = _drift(rows), _conflicts(rows)
     share = duplicate_share(con, filters, shares_with=False)
     lines = share["python_lines"].sum() if share.height else 0
     return pl.DataFrame({
