@@ -249,7 +249,7 @@ def periods(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[Period, P
     if filters.start or filters.end:
         label = f"{filters.start or '…'} to {filters.end or '…'}"
         return Period(label, filters.start, filters.end), None
-    data_end = con.execute("SELECT max(ts)::DATE FROM contribution_facts").fetchone()[0]
+    data_end = con.execute("SELECT max(ts)::DATE FROM contribution_facts").fetchall()[0][0]   # no open result left
     started = [i for i, c in enumerate(cycles) if data_end and c.start <= data_end]
     if not started:
         return Period("all data", None, None), None
