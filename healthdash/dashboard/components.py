@@ -189,8 +189,12 @@ def _link_label(url: str) -> str:
 def _markdown_link(url: str | None) -> str:
     if not url:
         return ""
-    safe = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
-    return f"[{_link_label(url)}]({safe})"
+    return f"[{_link_label(url)}]({_link_target(url)})"
+
+
+def _link_target(url: str) -> str:
+    """A URL as a markdown link target: brackets and spaces escaped so the link cannot end early."""
+    return url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
 
 
 def _cve_links(text: str | None) -> str:
@@ -263,7 +267,7 @@ def _markdown_text(text: str | None) -> str:
 def _page_link(label: str | None, path: str | None) -> str:
     if not path:
         return _markdown_text(label)
-    return f"[{_markdown_text(label)}]({path.replace('(', '%28').replace(')', '%29').replace(' ', '%20')})"
+    return f"[{_markdown_text(label)}]({_link_target(path)})"
 
 
 def table_rows(df) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
