@@ -30,6 +30,9 @@ FILTER_SETS = [
     "start=2024-01-21&end=2024-07-20", "start=2024-01-07&bots=1", "start=2024-01-06&end=2024-02-06&bots=1",
     "start=2024-02-01&end=2024-06-30",     # whole months: the monthly rollups answer
     "cycle=2024.1", "cycle=2024.2", "cycle=2024.1&bots=1", "team=compute&start=2024-02-10&bots=1",
+    # a release cycle's end: governance reads its verdicts precomputed (0035), a team filter too,
+    # a project filter never
+    "end=2024-09-30", "team=compute&cycle=2024.2", "team=storage&end=2024-03-31&bots=1", "project=nova&cycle=2024.1",
 ]
 
 
@@ -156,6 +159,24 @@ def test_governance_verdicts_hold_the_hand_counted_inputs(con):
     assert con.execute("""SELECT count(*) FROM governance_verdicts
                           WHERE NOT with_bots AND as_of = DATE '2024-10-01' AND metric <> 'commits' AND total > 0
                        """).fetchone() == (0,)
+
+
+def test_cycle_verdicts_hold_the_hand_counted_inputs(con):
+    # each release cycle's end (tests/neutrality_community.py: 2024-03-31, 2024-09-30), bots excluded:
+    # (2023-10-03, 2024-03-31]: compute commits a1 01-05, 01-20, 02-10 and a2 01-10, 02-12 (Acme 5),
+    #   g1 02-01, 02-15, 03-01 (Globex 3), p1 01-25, i1 03-10 -> 10, top two 5 and 3;
+    #   storage: i1 02-20 -> 1, 1 and 0
+    # (2024-04-03, 2024-09-30]: compute a1 07-15 (Globex after the move) -> 1, 1, 0;
+    #   storage i1 09-10, p1 08-05 -> 2, 1, 1
+    rows = con.execute("""
+        SELECT as_of, team, total, top_count, second_count FROM governance_cycle_verdicts
+        WHERE NOT with_bots AND metric = 'commits' ORDER BY ALL""").fetchall()
+    assert rows == [(date(2024, 3, 31), "compute", 10, 5, 3), (date(2024, 3, 31), "storage", 1, 1, 0),
+                    (date(2024, 9, 30), "compute", 1, 1, 0), (date(2024, 9, 30), "storage", 2, 1, 1)]
+    # the Governance view at a cycle's end reads them (and gives what the contributions give:
+    # test_rollup_backed_metrics_equal_the_metric_over_contributions)
+    view = neutrality.governance(con, filters_for(con, "cycle=2024.1"))
+    assert view.filter(metric="commits").select("team", "total").rows() == [("compute", 10), ("storage", 1)]
 
 
 def test_team_tables_hold_the_hand_counted_teams(con):
