@@ -173,6 +173,9 @@ def test_cycle_verdicts_hold_the_hand_counted_inputs(con):
         WHERE NOT with_bots AND metric = 'commits' ORDER BY ALL""").fetchall()
     assert rows == [(date(2024, 3, 31), "compute", 10, 5, 3), (date(2024, 3, 31), "storage", 1, 1, 0),
                     (date(2024, 9, 30), "compute", 1, 1, 0), (date(2024, 9, 30), "storage", 2, 1, 1)]
+    # a1's move, written after collection, reached them at the end of that write (Acme before it)
+    assert con.execute("""SELECT top_org FROM governance_cycle_verdicts WHERE NOT with_bots AND team = 'compute'
+                          AND as_of = DATE '2024-09-30' AND metric = 'commits'""").fetchall() == [("Globex",)]
     # the Governance view at a cycle's end reads them (and gives what the contributions give:
     # test_rollup_backed_metrics_equal_the_metric_over_contributions)
     view = neutrality.governance(con, filters_for(con, "cycle=2024.1"))

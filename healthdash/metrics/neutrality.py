@@ -109,17 +109,20 @@ def affiliation_conflicts(con: duckdb.DuckDBPyConnection, filters: Filters | Non
 
 
 def _at_cycle_end(con: duckdb.DuckDBPyConnection, filters: Filters | None) -> bool:
-    """Whether the filter's end is a release cycle's end, where the verdicts are precomputed
-    (decided here, not in the query: a subquery there would not spare computing the rest)."""
-    end = filters.end if filters else None
-    return end is not None and con.execute(
-        "SELECT count(*) FROM release_cycles WHERE end_at = ?", [end]).fetchall()[0][0] > 0
+    """Whether the verdicts these filters ask for are precomputed at a release cycle's end
+    (governance_cycle_verdicts, schema/0035): the end is a cycle's end, no project or repository
+    filter applies (a team filter keeps its teams' rows) and rollups are on."""
+    if filters is None or filters.end is None or filters.project or filters.repo or not filters.rollups:
+        return False
+    return con.execute("SELECT count(*) FROM release_cycles WHERE end_at = ?", [filters.end]).fetchall()[0][0] > 0
 
 
 def governance(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
     """Per team and metric, at the filter's end (else the last day with data): shares, orgs,
     margin, and the team's verdict with its margin text and the criteria it cannot evaluate."""
-    return run(con, "governance_verdicts", filters, mode="current", at_cycle_end=_at_cycle_end(con, filters))
+    if _at_cycle_end(con, filters):
+        return run(con, "governance_cycle_verdicts", filters)
+    return run(con, "governance_verdicts", filters, mode="current")
 
 
 _EVIDENCE_COLUMNS = {"commits": "commits", "reviews": "reviews", "core_reviews": "core reviews",
@@ -148,7 +151,7 @@ def governance_summary(con: duckdb.DuckDBPyConnection, filters: Filters | None =
 def governance_history(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
     """The verdict per team at every month end (so flapping shows): as_of, team, verdict, margin_text,
     plus each metric's top-1 share as columns."""
-    frame = run(con, "governance_verdicts", filters, mode="history", at_cycle_end=False)
+    frame = run(con, "governance_verdicts", filters, mode="history")
     if frame.height == 0:
         return pl.DataFrame(schema={"as_of": pl.Date, "team": pl.String, "verdict": pl.String,
                                     "margin_text": pl.String})

@@ -20,9 +20,7 @@
 -- Thresholds come from attribution_settings (config [governance]) else defaults.
 -- The query is the macro governance_verdicts_in (schema/0034_governance_verdicts.sql) over
 -- governance_inputs (0026, 0030, 0032: windows, active core reviewers, top two organisations),
--- precomputed for the default view and, for mode 'current', at every release cycle's end
--- ($at_cycle_end: the filter's end is one; schema/0035_governance_cycle_verdicts.sql), where a
--- team filter keeps its teams' rows (each team's verdict rests on its own contributions).
+-- precomputed for the default view.
 WITH v AS (
     SELECT * EXCLUDE (with_bots) FROM governance_verdicts
     WHERE coalesce($f_rollups::BOOLEAN, true)
@@ -32,19 +30,11 @@ WITH v AS (
       AND ($mode = 'history'
            OR as_of = (SELECT max(as_of) FROM governance_verdicts WHERE with_bots = coalesce($f_bots::BOOLEAN, false)))
     UNION ALL
-    SELECT * EXCLUDE (with_bots) FROM governance_cycle_verdicts
-    WHERE coalesce($f_rollups::BOOLEAN, true) AND $at_cycle_end::BOOLEAN AND $mode = 'current'
-      AND $f_projects::VARCHAR[] IS NULL AND $f_repos::VARCHAR[] IS NULL
-      AND as_of = $f_end::DATE AND with_bots = coalesce($f_bots::BOOLEAN, false)
-      AND ($f_teams::VARCHAR[] IS NULL OR list_contains($f_teams::VARCHAR[], team))
-    UNION ALL
     SELECT * FROM governance_verdicts_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[],
                                          $f_start::DATE, $f_end::DATE, $f_bots::BOOLEAN, $mode, $f_rollups::BOOLEAN)
     WHERE NOT (coalesce($f_rollups::BOOLEAN, true)
       AND $f_teams::VARCHAR[] IS NULL AND $f_projects::VARCHAR[] IS NULL AND $f_repos::VARCHAR[] IS NULL
       AND $f_start::DATE IS NULL AND $f_end::DATE IS NULL)
-      AND NOT (coalesce($f_rollups::BOOLEAN, true) AND $at_cycle_end::BOOLEAN AND $mode = 'current'
-      AND $f_projects::VARCHAR[] IS NULL AND $f_repos::VARCHAR[] IS NULL)
 )
 SELECT * EXCLUDE (ord) FROM v
 ORDER BY team, as_of, ord;

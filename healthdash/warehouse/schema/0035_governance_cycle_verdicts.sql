@@ -9,9 +9,10 @@
 -- day is f_end itself; a window's rows do not depend on the other as-of days).  The rows of
 -- governance_verdicts_in(NULL, NULL, NULL, NULL, NULL, bots, 'cycles', true) are materialised
 -- in governance_cycle_verdicts at the end of every write
--- (derived/rollup_governance_verdicts_cycles.sql); sql/governance_verdicts.sql reads them for
--- mode 'current' when f_end is a cycle's end and no project or repository filter applies
--- (a team filter keeps its teams' rows: each team's verdict rests on its own contributions).
+-- (derived/rollup_governance_verdicts_cycles.sql); healthdash.metrics.neutrality.governance
+-- reads them (sql/governance_cycle_verdicts.sql) when the filter's end is a cycle's end and no
+-- project or repository filter applies (a team filter keeps its teams' rows: each team's
+-- verdict rests on its own contributions).
 
 CREATE OR REPLACE MACRO governance_inputs(f_teams, f_projects, f_repos, f_start, f_end, f_bots, f_mode, f_rollups) AS TABLE
 WITH cfg AS (SELECT * FROM governance_settings()),
