@@ -23,7 +23,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from healthdash.metrics import bugs, neutrality, parse_filters, participation, quality, reviews, run
+from healthdash.metrics import bugs, commonality, neutrality, parse_filters, participation, quality, reviews, run
 from healthdash.metrics.cycles import resolve_cycle
 from healthdash.metrics.window import as_of
 from healthdash.warehouse import load, reader, writer
@@ -134,7 +134,10 @@ EXTRA = {participation.commits_by_org: {"top_n": participation.COMMITS_TOP_N},
 ROLLUP_BACKED = [quality.test_line_share, participation.commits_by_org, neutrality.org_shares_monthly,
                  reviews.review_activity, neutrality.concentration_trend, neutrality.new_contributors,
                  bugs.backlog, bugs.flow, bugs.open_age_by_importance, bugs.time_to_triage, reviews.ci_health,
-                 neutrality.pony_factor, reviews.reviews_by_person]
+                 neutrality.pony_factor, reviews.reviews_by_person,
+                 # common_library_use_rollup (0036) against the common_library_use view
+                 commonality.library_adoption, commonality.adoption_by_repo, commonality.adoption_by_team,
+                 commonality.summary]
 #: The bug metrics read bug_tasks (private bugs flagged, the privacy policy applied per query).
 BUG_METRICS = [bugs.backlog, bugs.flow, bugs.open_age_by_importance, bugs.time_to_triage]
 
@@ -185,6 +188,27 @@ def test_rollup_backed_metrics_equal_the_metric_over_contributions(con, filter_s
     for query in filter_sets:
         _same(metric(con, _filters(con, query)), metric(con, _filters(con, query, rollups=False)),
               f"{metric.__name__}({query!r})")
+
+
+def test_dependency_rows_keep_the_rows_and_order_of_their_earlier_definition(con, filter_sets):
+    """The ORDER BY moved from commonality_dependency_rows.sql to polars and each distinct
+    (specifier, version) pair is judged once: the rows, their order and each row's verdict are
+    those of the earlier query judged row by row; the summary's counts over the unordered rows
+    equal those over the ordered ones."""
+    reference = (REFERENCE / "commonality_dependency_rows.sql").read_text("utf-8")
+    for query in filter_sets:
+        filters = _filters(con, query)
+        bound = {key: value for key, value in filters.params().items() if f"${key}" in reference}
+        old = con.sql(reference, params=bound).pl()
+        old = old.with_columns(pl.Series("allows_constraint", [
+            commonality.allows(s, v) for s, v in zip(old["specifier"].to_list(), old["constrained_version"].to_list())],
+            dtype=pl.Boolean))
+        _same(commonality.dependency_rows(con, filters), old, f"dependency_rows({query!r})")
+        summary = commonality.summary(con, filters)
+        drifting = commonality._drift(old).filter(pl.col("specifiers") > 1).height
+        conflicting = commonality._conflicts(old)["repo"].n_unique()
+        assert summary.select("drifting_dependencies", "conflicting_repos").row(0) == (
+            (drifting, conflicting) if summary["repos"][0] else (None, None)), query
 
 
 def test_the_filter_sets_select_rows(con, filter_sets):

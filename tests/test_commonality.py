@@ -289,3 +289,30 @@ def test_a_status_map_of_many_repositories_draws_the_worst_sixty():
     small = status_heatmap(rows="repo", columns="library", status="status", levels=ADOPTION, empty="-")(df.head(20))
     assert list(small.data[0].y) == [f"repo-{k:03d}" for k in range(10)]    # few rows: all, in their order
     assert "most gaps" not in (small.layout.title.text or "")
+
+
+def test_a_collection_that_changes_requirements_changes_the_adoption_map_and_kpi(tmp_path):
+    """The adoption metrics read common_library_use_rollup (0036), rebuilt at the end of every write
+    session: a new head of gamma that declares common.config and imports common_log (without
+    declaring it) must show at once.  Before: alpha 1/2, beta 1/2, gamma 0/2 -> mean 1/3; after:
+    gamma declares 1 of 2 and imports one more -> 'declared' + 'imported only', mean (1/2 * 3) / 3 = 1/2."""
+    from gitrepo import add_commits  # noqa: PLC0415
+
+    settings = load_settings(build(tmp_path))
+    collect(settings, configured_sources(settings))
+
+    def state():
+        with reader(settings.warehouse) as con:
+            statuses = {r["library"]: r["status"] for r in commonality.library_adoption(con, parse_filters(
+                "repo=gamma")).iter_rows(named=True)}
+            stored = con.execute("SELECT count(*) FROM (SELECT * FROM common_library_use EXCEPT ALL "
+                                 "SELECT * FROM common_library_use_rollup)").fetchall()[0][0]
+            return statuses, commonality.summary(con)["library_adoption"][0], stored
+
+    assert state() == ({"common.config": "not used", "common.log": "not used"}, pytest.approx(1 / 3), 0)
+    add_commits(tmp_path / "gamma", [{"date": "2024-06-01T10:00:00Z", "files": {
+        "setup.cfg": ("[metadata]\nname = gamma\n\n[options]\ninstall_requires =\n    pbr>=2.0.0\n"
+                      "    requests>=2.0\n    common.config>=9.0\n"),
+        "gamma.py": "import logging\nimport common_log\nLOG = logging.getLogger(__name__)\n"}}])
+    collect(settings, configured_sources(settings))
+    assert state() == ({"common.config": "declared", "common.log": "imported only"}, pytest.approx(1 / 2), 0)

@@ -51,12 +51,27 @@ def allows(specifier: str | None, version: str | None) -> bool | None:
         return None
 
 
+#: The order of dependency_rows (the SQL's earlier ORDER BY, NULL lines last as in DuckDB).
+ROW_ORDER = ["name", "repo", "file", "line"]
+
+
 def dependency_rows(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
     """Every declared dependency with its constrained version and ``allows_constraint``
-    (None: no constraint for it, or a specifier/version packaging cannot read)."""
+    (None: no constraint for it, or a specifier/version packaging cannot read), by name, repo,
+    file and line."""
+    return _verdict_rows(con, filters).sort(ROW_ORDER, nulls_last=True, maintain_order=True)
+
+
+def _verdict_rows(con: duckdb.DuckDBPyConnection, filters: Filters | None) -> pl.DataFrame:
+    """dependency_rows in no particular order, for callers that only count (the summary): sorting
+    52,000 rows in the SQL was a third of its ~45 ms.  Each distinct (specifier, version) pair is
+    judged once (a few hundred of them) and joined back."""
     df = run(con, "commonality_dependency_rows", filters)
-    verdicts = [allows(s, v) for s, v in zip(df["specifier"].to_list(), df["constrained_version"].to_list())]
-    return df.with_columns(pl.Series("allows_constraint", verdicts, dtype=pl.Boolean))
+    pairs = df.select("specifier", "constrained_version").unique()
+    verdicts = pairs.with_columns(pl.Series(
+        "allows_constraint", [allows(s, v) for s, v in pairs.iter_rows()], dtype=pl.Boolean))
+    return df.join(verdicts, on=["specifier", "constrained_version"], how="left", nulls_equal=True,
+                   maintain_order="left")
 
 
 def dependency_drift(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
@@ -129,7 +144,7 @@ def summary(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> p
     adoption), drifting_dependencies (shared ones with > 1 specifier), conflicting_repos,
     duplicated_share (duplicated / all code lines).  None where there is nothing to measure."""
     by_repo = adoption_by_repo(con, filters)
-    rows = dependency_rows(con, filters)           # read once for both (~55 ms at 2,000 repositories)
+    rows = _verdict_rows(con, filters)    # read once for both, unordered: the counts do not depend on it
     drift, conflicts = _drift(rows), _conflicts(rows)
     share = duplicate_share(con, filters, shares_with=False)
     lines = share["python_lines"].sum() if share.height else 0

@@ -27,6 +27,12 @@ ADOPTION = {"declared": (3, "✓", COLORS["good"]), "imported only": (2, "≈", 
 MAX_MAP_ROWS = 60
 
 
+def _distinct_text(column: pl.Series) -> list[str]:
+    """The column's values as text (``str(value)``, None as "None"), each once, in first-seen order:
+    in polars, as a Python loop over 60,000 cells took ~25 ms of the adoption map."""
+    return column.cast(pl.String).fill_null("None").unique(maintain_order=True).to_list()
+
+
 def status_heatmap(*, rows: str, columns: str, status: str, levels: dict[str, tuple[int, str, str]],
                    hover: str | None = None, empty: str, row_order: list[str] | None = None,
                    column_order: list[str] | None = None, legend: bool = False,
@@ -40,8 +46,8 @@ def status_heatmap(*, rows: str, columns: str, status: str, levels: dict[str, tu
         present = is_present(filters)
         if df.is_empty():
             return empty_figure(empty, present=present)
-        ys = row_order or list(dict.fromkeys(str(v) for v in df[rows].to_list()))
-        xs = column_order or list(dict.fromkeys(str(v) for v in df[columns].to_list()))
+        ys = row_order or _distinct_text(df[rows])
+        xs = column_order or _distinct_text(df[columns])
         shown_note = ""
         if max_rows and len(ys) > max_rows:
             level_of = {name: level for name, (level, _, _) in levels.items()}

@@ -6,6 +6,6 @@ SELECT r.repo, r.project, r.team,
        count(*) FILTER (WHERE u.status = 'imported only')::INTEGER AS imported_only,
        count(*) FILTER (WHERE u.uses) / count(*)                AS adoption
 FROM content_repos_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[]) r
-JOIN common_library_use u ON u.repo = r.repo
+JOIN common_library_use_in($f_rollups::BOOLEAN) u ON u.repo = r.repo
 GROUP BY r.repo, r.project, r.team
 ORDER BY adoption DESC, r.repo

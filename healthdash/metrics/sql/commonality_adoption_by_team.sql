@@ -7,6 +7,6 @@ SELECT coalesce(r.team, '(no team)')                            AS team,
        count(*) FILTER (WHERE u.uses)::INTEGER                  AS declared,
        count(*) FILTER (WHERE u.uses) / count(*)                AS adoption
 FROM content_repos_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[]) r
-JOIN common_library_use u ON u.repo = r.repo
+JOIN common_library_use_in($f_rollups::BOOLEAN) u ON u.repo = r.repo
 GROUP BY 1
 ORDER BY adoption DESC, team

@@ -1,7 +1,8 @@
 -- Every declared dependency of the filtered repositories with the community's
 -- constraint for it (same markers, else the unmarked one) and its global
 -- requirement; healthdash.metrics.commonality evaluates the specifiers against
--- the constrained versions with `packaging` and aggregates.
+-- the constrained versions with `packaging`, orders the rows where the order matters
+-- (name, repo, file, line) and aggregates.
 WITH repos AS (SELECT * FROM content_repos_in($f_teams::VARCHAR[], $f_projects::VARCHAR[], $f_repos::VARCHAR[])),
 pins AS (
     SELECT name, markers, any_value(version ORDER BY line) AS version FROM constraints GROUP BY name, markers
@@ -20,4 +21,3 @@ LEFT JOIN pins same ON same.name = d.name AND same.markers = d.markers AND d.mar
 LEFT JOIN pins plain ON plain.name = d.name AND plain.markers = ''
 LEFT JOIN wanted w ON w.name = d.name
 WHERE NOT starts_with(d.specifier, '@')
-ORDER BY d.name, d.repo, d.file, d.line
