@@ -25,7 +25,7 @@ from healthdash.dashboard.data import Warehouse, metric_frame
 from healthdash.dashboard.status import data_view
 from healthdash.export import csv_text
 from healthdash.settings import Settings
-from healthdash.warehouse import load, writer
+from healthdash.warehouse import load, reader, writer
 
 
 def _context(path) -> cb.DashboardContext:
@@ -346,3 +346,39 @@ def test_the_filter_bar_sends_options_only_when_they_differ_from_the_shells(cont
     assert custom == []
     assert [o["value"] for o in options[keys.index("repo")]] == ["nova", "python-novaclient", "swift"]
     assert options[keys.index("team")] is no_update
+
+
+ONE_KIND_OF_EVENT = {   # rows giving exactly one of the views contribution_events unites a row
+    "commit_events": {"commits": {"repo": ["r"], "sha": ["a" * 40], "is_merge": [False],
+                                  "author_identity": ["git:x"], "author_date": [datetime(2024, 1, 2, tzinfo=timezone.utc)],
+                                  "committer_identity": ["git:x"],
+                                  "commit_date": [datetime(2024, 1, 2, tzinfo=timezone.utc)]}},
+    "change_events": {"changes": {"source": ["gerrit"], "change_key": ["c1"], "repo": ["r"],
+                                  "owner_identity": ["gerrit:x"], "created": [datetime(2024, 1, 2, tzinfo=timezone.utc)]}},
+    "review_events": {"changes": {"source": ["gerrit"], "change_key": ["c1"], "repo": ["r"]},   # no owner: no change event
+                      "review_votes": {"source": ["gerrit"], "change_key": ["c1"], "reviewer_identity": ["gerrit:y"],
+                                       "patch_set": [1], "label": ["Code-Review"], "value": [1],
+                                       "voted_at": [datetime(2024, 1, 3, tzinfo=timezone.utc)]}},
+    "bug_events": {"bugs": {"source": ["launchpad"], "bug_key": ["1"], "project": ["p"], "reporter_identity": ["lp:x"],
+                            "created": [datetime(2024, 1, 2, tzinfo=timezone.utc)], "is_security": [False],
+                            "is_private": [False]}},
+}
+
+
+@pytest.mark.parametrize("kind", [None, *ONE_KIND_OF_EVENT])
+def test_is_empty_asks_each_kind_of_contribution(empty_warehouse, tmp_path, kind):
+    """Warehouse.is_empty asks the views of contribution_events one at a time: a warehouse holding
+    only one kind of contribution is not empty, exactly as the union says."""
+    import shutil  # noqa: PLC0415
+
+    path = tmp_path / "w.duckdb"
+    shutil.copyfile(empty_warehouse, path)
+    with writer(path) as con:
+        for table, rows in ONE_KIND_OF_EVENT.get(kind, {}).items():
+            load.upsert(con, table, pl.DataFrame(rows))
+    with reader(path) as con:
+        union_empty = con.execute("SELECT NOT EXISTS (SELECT 1 FROM contribution_events)").fetchall()[0][0]
+        filled = [view for view in ONE_KIND_OF_EVENT
+                  if con.execute(f"SELECT EXISTS (SELECT 1 FROM {view})").fetchall()[0][0]]
+    assert filled == ([kind] if kind else [])
+    assert Warehouse(path).is_empty() is union_empty is (kind is None)

@@ -37,6 +37,8 @@ from healthdash.metrics.cycles import resolve_cycle
 from healthdash.warehouse.migrate import latest_version, schema_version
 
 _FRAME_CACHE_SIZE = 128
+#: The views contribution_events (schema 0008) unites, cheapest to ask first.
+_CONTRIBUTION_EVENT_VIEWS = ("commit_events", "change_events", "bug_events", "review_events")
 _VIEW_CACHE_SIZE = 512
 
 
@@ -207,9 +209,13 @@ class Warehouse:
         return known
 
     def is_empty(self) -> bool:
-        """True when nothing has been collected (no contribution of any kind)."""
+        """True when nothing has been collected (no contribution of any kind): no row in any of
+        the views contribution_events unites, asked one at a time, cheapest first.  Asking the
+        union itself cost ~0.33 s at a million commits (DuckDB plans the review and bug branches'
+        joins and windows before the first row), on every page load's status check."""
         with self.cursor() as cur:
-            return cur.execute("SELECT NOT EXISTS (SELECT 1 FROM contribution_events)").fetchone()[0]
+            return not any(cur.execute(f"SELECT EXISTS (SELECT 1 FROM {view})").fetchall()[0][0]
+                           for view in _CONTRIBUTION_EVENT_VIEWS)
 
 
 def current_warehouse() -> Warehouse:
