@@ -44,6 +44,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from collectors.git import LOG_ARGS, git_env
+from collectors.gitrun import log_env
 from healthdash.collect import collect, git_source
 from healthdash.settings import Settings
 from healthdash.warehouse import reader
@@ -227,7 +228,7 @@ def build_repo(workdir: Path, commits: int) -> Path:
 def time_raw_log(repo: Path, rev: str = "main") -> float:
     started = time.perf_counter()
     with open(os.devnull, "wb") as sink:
-        subprocess.run(["git", "-C", str(repo), *LOG_ARGS, rev, "--"], stdout=sink, check=True, env=git_env())
+        subprocess.run(["git", "-C", str(repo), *LOG_ARGS, rev, "--"], stdout=sink, check=True, env=log_env())
     return time.perf_counter() - started
 
 

@@ -33,6 +33,8 @@ import contextlib
 import os
 import re
 import subprocess
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
@@ -56,19 +58,56 @@ class LargeHistory(Exception):
     the caller reads it in its main flow (one split at a time), not in a read-ahead thread."""
 
 
-def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batch]:
-    """Yield batches of ``spec``'s commits after ``since`` (a head sha) on its branch."""
+@dataclass
+class Started:
+    """One run of a repository planned, its split workers (if any) already reading.
+
+    Made by :func:`start` before the warehouse is open (the runner's head start),
+    consumed by :func:`collect`; :meth:`close` stops the workers when not consumed.
+    """
+
+    since: str | None
+    path: Path
+    repo: str
+    head: str
+    revs: list[str]
+    replace: dict
+    fetched_at: datetime
+    history: object
+
+    def close(self) -> None:
+        closer = getattr(self.history, "close", None)
+        if closer is not None:
+            closer()
+
+
+def start(spec: SourceSpec, since: str | None) -> Started | None:
+    """Plan a run of ``spec`` after ``since`` and start reading; None when there is nothing to do."""
     path = repository_path(spec)
     repo = repo_name(spec)
     head = resolve_head(path, spec.options.get("branch"))
     if head is None or since == head:
-        return
+        return None
     if since and is_ancestor(path, since, head):
         revs, replace = [f"{since}..{head}"], {}
     else:
         revs, replace = [head], {"commits": {"repo": repo}, "commit_files": {"repo": repo}}
     fetched_at = utc_now()
-    with contextlib.closing(_history(spec, path, repo, revs, fetched_at)) as history:
+    history = _history(spec, path, repo, revs, fetched_at)
+    return Started(since, path, repo, head, revs, replace, fetched_at, history)
+
+
+def collect(spec: SourceSpec, since: str | None, progress=None, started: Started | None = None) -> Iterator[Batch]:
+    """Yield batches of ``spec``'s commits after ``since`` (a head sha) on its branch.
+
+    ``started``: what :func:`start` began for the same ``since`` (the runner
+    starts the first repository's workers before it opens the warehouse).
+    """
+    run = started if started is not None else start(spec, since)
+    if run is None:
+        return
+    path, repo, head, replace, history = run.path, run.repo, run.head, dict(run.replace), run.history
+    with contextlib.closing(history):
         content = early = None
         if isinstance(history, read_split):   # the head's content is read while the workers read the history
             try:
@@ -76,13 +115,20 @@ def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batc
             except Exception as err:         # noqa: BLE001 - raised after the history: git log's error comes first
                 early = err
         last = None
-        for frames, commits in history:
+        for frames, commits, more in _with_more(history):
             if last is not None:        # not the last batch: no cursor yet
                 yield Batch(last[0], replace=replace)
                 replace = {}
                 if progress is not None:
                     progress(advance=last[1])
-            last = frames, commits
+                last = None
+            if more and early is None:  # known not to be the last: loaded while the other slices are read
+                yield Batch(frames, replace=replace)
+                replace = {}
+                if progress is not None:
+                    progress(advance=commits)
+            else:
+                last = frames, commits
     if early is not None:
         raise early
     if not isinstance(history, read_split):
@@ -98,6 +144,15 @@ def collect(spec: SourceSpec, since: str | None, progress=None) -> Iterator[Batc
         # not an error of the source (git sources load all or nothing): the problem is kept in
         # repo_checks (manifests_readable, detail = the one-line message) and said here
         progress(message=content.problems[0])
+
+
+def _with_more(history) -> Iterator[tuple[dict, int, bool]]:
+    """(frames, commits, more): ``more`` when a later batch is sure to follow (a split's earlier slices)."""
+    if isinstance(history, read_split):
+        yield from history.batches()
+        return
+    for frames, commits in history:
+        yield frames, commits, False
 
 
 def workers_of(spec: SourceSpec) -> int:

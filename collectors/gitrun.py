@@ -41,6 +41,15 @@ def git_env() -> dict[str, str]:
     return env
 
 
+def log_env() -> dict[str, str]:
+    """:func:`git_env` for ``git log``: block-buffered output.
+
+    Into a pipe git flushes after every commit unless ``GIT_FLUSH=0``: ~600-byte
+    writes, each waking the reader (10,700 reads for 12,000 commits instead of ~1,200).
+    """
+    return {**git_env(), "GIT_FLUSH": "0"}
+
+
 def git(cwd: Path, *args: str, label: str) -> str:
     done = subprocess.run(["git", "-C", str(cwd), *args], capture_output=True, env=git_env())
     if done.returncode != 0:
@@ -61,7 +70,7 @@ def stream_log(path: Path, revs: list[str], stdin=None) -> Iterator[str]:
     """
     with tempfile.TemporaryFile() as errors:
         proc = subprocess.Popen(["git", "-C", str(path), *LOG_ARGS, *revs, "--"],
-                                stdin=stdin, stdout=subprocess.PIPE, stderr=errors, env=git_env())
+                                stdin=stdin, stdout=subprocess.PIPE, stderr=errors, env=log_env())
         chunks: queue.Queue = queue.Queue(maxsize=_QUEUE_CHUNKS)
         stop = threading.Event()
         reader = threading.Thread(target=_drain, args=(proc.stdout.fileno(), chunks, stop), daemon=True)

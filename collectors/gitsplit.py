@@ -88,12 +88,19 @@ class read_split:   # noqa: N801 - used like a function returning an iterator
             raise
 
     def __iter__(self) -> Iterator[tuple[dict[str, pl.DataFrame], int]]:
+        for frames, commits, _ in self.batches():
+            yield frames, commits
+
+    def batches(self) -> Iterator[tuple[dict[str, pl.DataFrame], int, bool]]:
+        """(frames, commits, more): ``more`` for every batch of a slice before the last one,
+        so the caller may load it while the later slices are still being read."""
         seen: set[tuple] = set()
         try:
-            for worker in self.running:
+            for index, worker in enumerate(self.running):
+                more = index < len(self.running) - 1
                 for frames, commits in worker.batches():
                     frames["identities"] = _first_seen(frames["identities"], seen)
-                    yield frames, commits
+                    yield frames, commits, more
         finally:
             self.close()
 

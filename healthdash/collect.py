@@ -26,7 +26,7 @@ import polars as pl
 import collectors
 from collectors.base import CollectorError as SourceError
 from collectors.base import SourceSpec
-from healthdash import collect_noop, commonality, privacy
+from healthdash import collect_ahead, collect_noop, commonality, privacy
 from healthdash.collect_ahead import ReadAhead
 from healthdash.errors import CollectorError, HealthdashError
 from healthdash.identity.bots import all_patterns
@@ -166,34 +166,49 @@ def collect(settings: Settings, specs: list[SourceSpec], *, full: bool = False,
     heads = collect_noop.up_to_date(settings, specs, full=full, since=since)
     if heads is not None:   # nothing new anywhere: the warehouse is not even opened for writing
         return _report_up_to_date(settings, specs, heads, reporter)
-    results = []
-    with writer(settings.warehouse) as con:
-        sync_reference_tables(con, settings)
-        collect_noop.record_fingerprint(con, settings)
-        # one statement to register every source and one to record outcomes, not two per source
-        # (600 repositories: ~25 ms each, 15 s in all)
-        loader.register_sources(con, pl.DataFrame(
-            {"source_id": [s.source_id for s in specs], "kind": [s.kind for s in specs],
-             "location": [s.location or "" for s in specs]},
-            schema=dict.fromkeys(("source_id", "kind", "location"), pl.String)))
-        # the next git sources are read ahead by threads; this thread alone loads, in order
-        ahead = ReadAhead(specs, lambda spec: _cursor(con, spec, full=full, since=since))
-        try:
-            for index, spec in enumerate(specs):
-                try:
-                    results.append(_collect_one(con, spec, full=full, since=since, reporter=reporter,
-                                                read=ahead.take(index)))
-                finally:
-                    ahead.release(index)
-        finally:   # outcomes of the sources that ran, even when a later one was interrupted
-            ahead.close()
-            loader.finish_sources(con, pl.DataFrame(
-                {"source_id": [r.source_id for r in results], "error": [r.error for r in results],
-                 "rows": [r.rows for r in results]},
-                schema={"source_id": pl.String, "error": pl.String, "rows": pl.Int64}))
-        problems = rebuild_people(con, settings)  # identities -> people -> affiliations (healthdash.identity)
+    # the first large history's workers read while the warehouse is copied, created or migrated
+    started = collect_ahead.head_start(settings.warehouse, specs, full=full, since=since)
+    try:
+        with writer(settings.warehouse) as con:
+            results, problems = _collect_all(con, settings, specs, full=full, since=since,
+                                             reporter=reporter, started=started)
+    finally:
+        if started is not None:
+            started.close()     # already consumed (then a no-op), or abandoned by an error
     results += [SourceResult("affiliations", "affiliation", error=problem) for problem in problems]
     return results
+
+
+def _collect_all(con, settings: Settings, specs: list[SourceSpec], *, full: bool, since: str | None,
+                 reporter: Reporter, started) -> tuple[list[SourceResult], list[str]]:
+    """Every source's result, and the affiliation problems of the people rebuild."""
+    results: list[SourceResult] = []
+    sync_reference_tables(con, settings)
+    collect_noop.record_fingerprint(con, settings)
+    # one statement to register every source and one to record outcomes, not two per source
+    # (600 repositories: ~25 ms each, 15 s in all)
+    loader.register_sources(con, pl.DataFrame(
+        {"source_id": [s.source_id for s in specs], "kind": [s.kind for s in specs],
+         "location": [s.location or "" for s in specs]},
+        schema=dict.fromkeys(("source_id", "kind", "location"), pl.String)))
+    # the next git sources are read ahead by threads; this thread alone loads, in order
+    ahead = ReadAhead(specs, lambda spec: _cursor(con, spec, full=full, since=since),
+                      head_started=0 if started is not None else None)
+    try:
+        for index, spec in enumerate(specs):
+            try:
+                results.append(_collect_one(con, spec, full=full, since=since, reporter=reporter,
+                                            read=ahead.take(index), started=started if index == 0 else None))
+            finally:
+                ahead.release(index)
+    finally:   # outcomes of the sources that ran, even when a later one was interrupted
+        ahead.close()
+        loader.finish_sources(con, pl.DataFrame(
+            {"source_id": [r.source_id for r in results], "error": [r.error for r in results],
+             "rows": [r.rows for r in results]},
+            schema={"source_id": pl.String, "error": pl.String, "rows": pl.Int64}))
+    problems = rebuild_people(con, settings)  # identities -> people -> affiliations (healthdash.identity)
+    return results, problems
 
 
 def _report_up_to_date(settings: Settings, specs: list[SourceSpec], heads: dict[str, str],
@@ -213,17 +228,24 @@ def _cursor(con, spec: SourceSpec, *, full: bool, since: str | None) -> str | No
 
 
 def _collect_one(con, spec: SourceSpec, *, full: bool, since: str | None, reporter: Reporter,
-                 read: Callable | None = None) -> SourceResult:
-    """Load one source (``read``: its batches read ahead, :mod:`healthdash.collect_ahead`)."""
+                 read: Callable | None = None, started=None) -> SourceResult:
+    """Load one source (``read``: its batches read ahead, ``started``: its head start,
+    :mod:`healthdash.collect_ahead`)."""
     result = SourceResult(spec.source_id, spec.kind, location=spec.location)
     cursor = None if read else _cursor(con, spec, full=full, since=since)
+    started = collect_ahead.matching(started, cursor) if not read else None
     reporter.start(spec)
     progress: Callable[..., None] = lambda advance=0, message=None: reporter.advance(spec, advance, message)
     atomic = spec.kind in ATOMIC_KINDS
     if atomic:
         con.execute("BEGIN TRANSACTION")
     try:
-        batches = read(progress) if read else collectors.get(spec.kind)(spec, cursor, progress=progress)
+        if read:
+            batches = read(progress)
+        elif started is not None:
+            batches = collectors.get(spec.kind)(spec, cursor, progress=progress, started=started)
+        else:
+            batches = collectors.get(spec.kind)(spec, cursor, progress=progress)
         for batch in batches:
             result.rows += loader.load_batch(con, spec.source_id, batch, own_transaction=not atomic)
         if atomic:

@@ -16,6 +16,13 @@ At most ``workers`` repositories are in flight (read, buffered or loading), so
 memory stays bounded; :meth:`ReadAhead.close` stops every thread (its ``git``
 is killed by the collector's own cleanup).  ``workers = 1``: nothing is read
 ahead, the sequential path of the runner is taken unchanged.
+
+Head start (:func:`head_start`): the first repository, when it is a large local
+history, has its split workers started *before* the runner opens the warehouse,
+so git reads while the warehouse is copied, created or migrated (fixed costs of
+every run); its cursor is read with a read-only connection and checked again
+inside the writer (:func:`matching`), where a mismatch (another run wrote in
+between) drops the head start.
 """
 
 from __future__ import annotations
@@ -24,11 +31,16 @@ import contextlib
 import queue
 import threading
 from dataclasses import replace
+from pathlib import Path
 from typing import Callable, Iterator
+
+import duckdb
 
 import collectors
 from collectors.base import Batch, SourceSpec
-from collectors.git import LargeHistory, workers_of
+from collectors.base import CollectorError as SourceError
+from collectors.git import LargeHistory, Started, is_url, start, workers_of
+from collectors.gitsplit import read_split
 
 #: Events waiting per repository (a small history is one batch plus its progress calls).
 _QUEUE_EVENTS = 4
@@ -113,10 +125,14 @@ class ReadAhead:
     ``cursor_of(spec)`` is called in the main thread (it reads the warehouse).
     """
 
-    def __init__(self, specs: list[SourceSpec], cursor_of: Callable[[SourceSpec], str | None]) -> None:
+    def __init__(self, specs: list[SourceSpec], cursor_of: Callable[[SourceSpec], str | None],
+                 head_started: int | None = None) -> None:
         self.specs, self.cursor_of = specs, cursor_of
         ids = [s.source_id for s in specs]
         self.eligible = [s.kind == "git" and workers_of(s) > 1 and ids.count(s.source_id) == 1 for s in specs]
+        self.head_started = head_started       # read by its own split workers, not by a thread here
+        if head_started is not None:
+            self.eligible[head_started] = False
         self.readers: dict[int, _Reader] = {}
         self.next_index = 0
 
@@ -134,9 +150,9 @@ class ReadAhead:
 
     def _fill(self, index: int) -> None:
         self.next_index = max(self.next_index, index)
-        if not self.eligible[index]:
+        if not self.eligible[index] and index != self.head_started:
             return
-        window = workers_of(self.specs[index])
+        window = workers_of(self.specs[index]) - (index == self.head_started)   # its split holds a slot
         while self.next_index < len(self.specs) and len(self.readers) < window:
             at = self.next_index
             if self.eligible[at]:      # other kinds are skipped here and collected in the main flow
@@ -146,3 +162,51 @@ class ReadAhead:
     def close(self) -> None:
         for index in list(self.readers):
             self.release(index)
+
+
+def head_start(warehouse: Path, specs: list[SourceSpec], *, full: bool, since: str | None) -> Started | None:
+    """The first source's split workers, started now (before the writer), or None.
+
+    Only for a local git repository whose history is large enough to split; any
+    problem (an unreadable warehouse, a missing repository) means no head start,
+    and the main flow meets and reports it as usual.
+    """
+    if not specs or specs[0].kind != "git" or workers_of(specs[0]) < 2 or is_url(specs[0].location or ""):
+        return None
+    spec = specs[0]
+    found, cursor = (True, None) if full else (True, since) if since else stored_cursor(warehouse, spec.source_id)
+    if not found:
+        return None
+    try:
+        started = start(spec, cursor)
+    except (SourceError, OSError, ValueError):
+        return None
+    if started is not None and not isinstance(started.history, read_split):
+        started.close()             # a small history: read in the main flow, no process was started
+        return None
+    return started
+
+
+def stored_cursor(warehouse: Path, source_id: str) -> tuple[bool, str | None]:
+    """(readable, cursor) of ``source_id`` from a read-only look at ``warehouse`` (no file: no cursor)."""
+    if not Path(warehouse).exists():
+        return True, None
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error:
+        return False, None
+    try:
+        row = con.execute("SELECT cursor FROM sources WHERE source_id = ?", [source_id]).fetchone()
+    except duckdb.Error:        # no sources table yet (an older schema): the writer migrates first
+        return False, None
+    finally:
+        con.close()
+    return True, row[0] if row else None
+
+
+def matching(started: Started | None, cursor: str | None) -> Started | None:
+    """``started`` when it read from ``cursor`` (the writer's own view), else stopped and None."""
+    if started is not None and started.since != cursor:
+        started.close()
+        return None
+    return started
