@@ -14,9 +14,11 @@ deleted files, renames, binary files and merged topic branches.  A tag
 median of ``--repeat`` interleaved runs (the machine's load average is printed:
 every timing needs idle cores to mean anything):
 
-1. raw ``git log`` (the collector's exact arguments) to /dev/null, the baseline;
-2. a full collection into a fresh warehouse through the real runner, in one
-   process (``workers = 1``) and split over every core (``collectors.gitsplit``);
+1. raw ``git log`` (the collector's exact arguments and environment) to /dev/null,
+   the baseline, and plain ``git log --numstat -M`` (nothing tuned), a second one;
+2. a full collection through the real runner, in one process (``workers = 1``)
+   and split over every core (``collectors.gitsplit``), into a new warehouse
+   (created and migrated in the run) and, split, into an existing migrated empty one;
 3. the same three on the larger real bundle in ../shared/data/openstack/repos;
 4. PyDriller over the same history (when installed: ``pip install pydriller``);
 5. peak RSS of a split collection of ``half`` and of the whole history, each in
@@ -48,6 +50,7 @@ from collectors.gitrun import log_env
 from healthdash.collect import collect, git_source
 from healthdash.settings import Settings
 from healthdash.warehouse import reader
+from healthdash.warehouse.store import writer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_git_noop  # noqa: E402
@@ -232,10 +235,26 @@ def time_raw_log(repo: Path, rev: str = "main") -> float:
     return time.perf_counter() - started
 
 
-def time_collection(repo: Path, rev: str = "main", workers: int = 1, show_shape: bool = False) -> tuple[float, int]:
-    """Seconds of a full collection into a fresh warehouse (``workers`` > 1: always split)."""
+def time_plain_log(repo: Path, rev: str = "main") -> float:
+    """A second baseline: plain ``git log --numstat -M`` (default format, no option or environment tuned)."""
+    started = time.perf_counter()
+    with open(os.devnull, "wb") as sink:
+        subprocess.run(["git", "-C", str(repo), "log", "--numstat", "-M", rev, "--"], stdout=sink, check=True)
+    return time.perf_counter() - started
+
+
+def time_collection(repo: Path, rev: str = "main", workers: int = 1, show_shape: bool = False,
+                    existing: bool = False) -> tuple[float, int]:
+    """Seconds of a full collection into a new warehouse (``workers`` > 1: always split).
+
+    ``existing``: into an existing, migrated, empty warehouse (made before the clock starts),
+    so creating the file and applying every migration are not counted.
+    """
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(path=None, warehouse=Path(tmp) / "bench.duckdb")
+        if existing:
+            with writer(settings.warehouse):
+                pass
         source = git_source("synthetic", str(repo), branch=rev)
         source = replace(source, options={**source.options, "workers": workers, "split_min_commits": 1})
         started, cpu = time.perf_counter(), _cpu_seconds()
@@ -302,22 +321,34 @@ def measure_in_child(repo: Path, rev: str, workers: int) -> dict:
 
 
 def compare(label: str, repo: Path, rev: str, repeat: int, workers: int) -> dict[str, float]:
-    """Raw git log, one-process and split collection, interleaved; medians, printed as ratios."""
-    raws, singles, splits = [], [], []
-    for index in range(repeat):      # interleaved, so all three see the same machine load
-        raws.append(time_raw_log(repo, rev))
-        singles.append(time_collection(repo, rev, 1, show_shape=index == 0))
-        splits.append(time_collection(repo, rev, workers, show_shape=index == 0))
-    raw = statistics.median(raws)
-    single, commits = statistics.median(t for t, _ in singles), singles[0][1]
-    split = statistics.median(t for t, _ in splits)
+    """Raw git log, plain git log, one-process and split collections, interleaved; medians, printed as ratios."""
+    runs: dict[str, list[float]] = {"raw": [], "plain": [], "single": [], "split": [], "split_existing": []}
+    commits = 0
+    for index in range(repeat):      # interleaved, so all of them see the same machine load
+        runs["raw"].append(time_raw_log(repo, rev))
+        runs["plain"].append(time_plain_log(repo, rev))
+        seconds, commits = time_collection(repo, rev, 1, show_shape=index == 0)
+        runs["single"].append(seconds)
+        runs["split"].append(time_collection(repo, rev, workers, show_shape=index == 0)[0])
+        runs["split_existing"].append(time_collection(repo, rev, workers, existing=True)[0])
+    out = {name: statistics.median(values) for name, values in runs.items()}
+    raw, plain = out["raw"], out["plain"]
     print(f"== {label}: {commits} commits, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"on {os.cpu_count()} CPUs (medians of {repeat})")
-    print(f"raw git log (baseline):   {raw:7.2f} s  {commits / raw:8.0f} commits/s")
-    print(f"collection, 1 process:    {single:7.2f} s  {commits / single:8.0f} commits/s  RATIO {single / raw:.2f}x raw")
-    print(f"collection, {workers} workers:  {split:7.2f} s  {commits / split:8.0f} commits/s  "
-          f"RATIO {split / raw:.2f}x raw (target <= 0.6x)", flush=True)
-    return {"raw": raw, "single": single, "split": split, "commits": commits}
+    print(f"raw git log (baseline):   {raw:7.2f} s  {commits / raw:8.0f} commits/s  (the collector's exact "
+          "arguments and environment)")
+    print(f"plain git log --numstat -M: {plain:5.2f} s  {commits / plain:8.0f} commits/s  (second baseline: "
+          "default format, nothing tuned)")
+
+    def row(name: str, seconds: float, target: str = "") -> None:
+        print(f"{name:26s}{seconds:7.2f} s  {commits / seconds:8.0f} commits/s  RATIO {seconds / raw:.2f}x raw, "
+              f"{seconds / plain:.2f}x plain{target}", flush=True)
+
+    row("collection, 1 process:", out["single"])
+    row(f"collection, {workers} workers:", out["split"], " (target <= 0.6x; a NEW warehouse: created and "
+        "migrated in the run)")
+    row(f"  same, existing warehouse:", out["split_existing"], " (an existing, migrated, empty warehouse)")
+    return {**out, "commits": commits}
 
 
 def real_bundle(workdir: Path) -> Path | None:
