@@ -108,20 +108,27 @@ def affiliation_conflicts(con: duckdb.DuckDBPyConnection, filters: Filters | Non
     return run(con, "neutrality_conflicts", filters)
 
 
-def _at_cycle_end(con: duckdb.DuckDBPyConnection, filters: Filters | None) -> bool:
-    """Whether the verdicts these filters ask for are precomputed at a release cycle's end
-    (governance_cycle_verdicts, schema/0035): the end is a cycle's end, no project or repository
-    filter applies (a team filter keeps its teams' rows) and rollups are on."""
-    if filters is None or filters.end is None or filters.project or filters.repo or not filters.rollups:
+def _stored(con: duckdb.DuckDBPyConnection, filters: Filters) -> bool | None:
+    """Where the verdicts these filters ask for are stored, rebuilt at every write: True at a
+    release cycle's end (no project or repository filter; a team filter keeps its teams' rows),
+    False for the default view's last day (no filter but bots), None: computed per call."""
+    if not filters.rollups or filters.project or filters.repo:
+        return None
+    if not (filters.team or filters.start or filters.end):
         return False
-    return con.execute("SELECT count(*) FROM release_cycles WHERE end_at = ?", [filters.end]).fetchall()[0][0] > 0
+    if filters.end and con.execute("SELECT count(*) FROM release_cycles WHERE end_at = ?",
+                                   [filters.end]).fetchall()[0][0]:
+        return True
+    return None
 
 
 def governance(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
     """Per team and metric, at the filter's end (else the last day with data): shares, orgs,
     margin, and the team's verdict with its margin text and the criteria it cannot evaluate."""
-    if _at_cycle_end(con, filters):
-        return run(con, "governance_cycle_verdicts", filters)
+    filters = filters or Filters()
+    at_cycle_end = _stored(con, filters)
+    if at_cycle_end is not None:
+        return run(con, "governance_stored_verdicts", filters, at_cycle_end=at_cycle_end)
     return run(con, "governance_verdicts", filters, mode="current")
 
 

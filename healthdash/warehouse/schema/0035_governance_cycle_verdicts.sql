@@ -10,7 +10,7 @@
 -- governance_verdicts_in(NULL, NULL, NULL, NULL, NULL, bots, 'cycles', true) are materialised
 -- in governance_cycle_verdicts at the end of every write
 -- (derived/rollup_governance_verdicts_cycles.sql); healthdash.metrics.neutrality.governance
--- reads them (sql/governance_cycle_verdicts.sql) when the filter's end is a cycle's end and no
+-- reads them (sql/governance_stored_verdicts.sql) when the filter's end is a cycle's end and no
 -- project or repository filter applies (a team filter keeps its teams' rows: each team's
 -- verdict rests on its own contributions).
 
