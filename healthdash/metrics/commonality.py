@@ -113,6 +113,17 @@ def _conflicts(rows: pl.DataFrame) -> pl.DataFrame:
             .select("repo", "project", "team", "file", "line", "name", "specifier", "constrained_version"))
 
 
+def conflicting_repos_by_team(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
+    """is_community, team, repos: the repositories with a declaration whose specifier excludes the
+    constrained version (:func:`dependency_conflicts`' repositories), per team and overall, for the
+    scorecard.  ``packaging`` decides each distinct (specifier, version) pair once, then one
+    query counts the repositories declaring an excluding pair (~65 -> ~20 ms at 2,000 repositories)."""
+    pairs = run(con, "commonality_constraint_pairs", filters)
+    excluding = [(s, v) for s, v in pairs.iter_rows() if allows(s, v) is False]
+    return run(con, "commonality_conflicting_repos_by_team", filters,
+               specifiers=[s for s, _ in excluding], versions=[v for _, v in excluding])
+
+
 def drift_by_repo(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
     """Per repository: dependencies (distinct names), conflicting (specifier excludes the constraint),
     unconstrained (no constraint at all; None when no constraints are loaded)."""

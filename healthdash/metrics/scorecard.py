@@ -90,20 +90,25 @@ GROUPED = ("security_summary_by_team", "review_coverage_by_team", "review_time_t
            "quality_coverage_summary_by_team", "bugs_flow_by_team", "neutrality_concentration_by_team")
 #: The head states: the area's per-repository frame (every repository, each with its team) and
 #: what its summary aggregates over the rows a team filter leaves (commonality.summary,
-#: consistency.summary), computed per team and over all rows for the community.
-HEADS: dict[str, tuple[Callable[..., pl.DataFrame], list[pl.Expr]]] = {
+#: consistency.summary), computed per team and over all rows for the community; or (aggregates
+#: None) the area's query that sums the same per team already (``is_community``, ``team``,
+#: then the aggregates; a unit without rows has no row).
+HEADS: dict[str, tuple[Callable[..., pl.DataFrame], list[pl.Expr] | None]] = {
     "adoption": (commonality.adoption_by_repo, [pl.col("adoption").mean()]),
     "duplicates": (functools.partial(commonality.duplicate_share, shares_with=False),
                    [pl.len().alias("repos"), pl.col("python_lines").sum(), pl.col("duplicated_lines").sum()]),
-    "conflicts": (commonality.dependency_conflicts, [pl.col("repo").n_unique().alias("repos")]),
-    "conformance": (consistency.conformance_by_repo, [pl.col("passed").sum(), pl.col("checks").sum()]),
+    "conflicts": (commonality.conflicting_repos_by_team, None),
+    "conformance": (consistency.conformance_by_team, None),
     "completeness": (consistency.feature_completeness, [pl.col("completeness").mean()]),
 }
 
 
-def _per_unit(frame: pl.DataFrame, aggregates: list[pl.Expr]) -> dict[str | None, dict[str, Any]]:
+def _per_unit(frame: pl.DataFrame, aggregates: list[pl.Expr] | None) -> dict[str | None, dict[str, Any]]:
     """``aggregates`` over all rows (key None: the community) and, when the frame has teams, over
-    each team's rows; a unit without rows has no entry."""
+    each team's rows; a unit without rows has no entry.  Without ``aggregates`` the frame holds
+    them per unit already."""
+    if aggregates is None:
+        return {None if row.pop("is_community") else row.pop("team"): row for row in frame.iter_rows(named=True)}
     if frame.is_empty():
         return {}
     units: dict[str | None, dict[str, Any]] = {None: frame.select(aggregates).row(0, named=True)}
