@@ -311,13 +311,28 @@ def _keyed(frame: pl.DataFrame) -> dict[tuple[str, str | None], dict[str, Any]]:
             for row in frame.iter_rows(named=True)}
 
 
+def _stored(con: duckdb.DuckDBPyConnection, name: str, current: Period, previous: Period | None,
+            include_bots: bool) -> pl.DataFrame:
+    """Grouped query ``name``'s rows for two release cycles, from ``<name>_cycles`` (every cycle's
+    rows, rebuilt at every write: schema/0037_scorecard_cycles.sql), the periods renamed as the
+    query names them."""
+    return con.sql(
+        f"SELECT * EXCLUDE (with_bots) REPLACE (CASE WHEN period = $current THEN '{CURRENT}' ELSE '{PREVIOUS}' END "
+        f"AS period) FROM {name}_cycles WHERE with_bots = $bots AND period IN ($current, $previous)",
+        params={"current": current.cycle, "previous": previous.cycle if previous else None,
+                "bots": include_bots}).pl()
+
+
 def _inputs(con: duckdb.DuckDBPyConnection, current: Period, previous: Period | None,
             base: Filters) -> _Grouped:
-    """Every grouped query and head-state frame, computed once for all units, on parallel cursors."""
+    """Every grouped query and head-state frame, computed once for all units, on parallel cursors.
+    Release cycles' grouped rows are read as stored at the last write (rollups on)."""
     params = _period_params(current, previous)
-    everyone = replace(Filters(), include_bots=base.include_bots)
+    everyone = replace(Filters(), include_bots=base.include_bots, rollups=base.rollups)
+    cycles = base.rollups and current.cycle is not None and (previous is None or previous.cycle is not None)
     jobs: dict[str, Callable[[duckdb.DuckDBPyConnection], Any]] = {
-        name: (lambda cur, name=name: _keyed(run(cur, name, everyone, **params))) for name in GROUPED}
+        name: ((lambda cur, name=name: _keyed(_stored(cur, name, current, previous, base.include_bots))) if cycles
+               else (lambda cur, name=name: _keyed(run(cur, name, everyone, **params)))) for name in GROUPED}
     jobs.update({f"head:{key}": (lambda cur, metric=metric, aggregates=aggregates:
                                  _per_unit(metric(cur, everyone), aggregates))
                  for key, (metric, aggregates) in HEADS.items()})
@@ -380,7 +395,7 @@ def _verdicts(con: duckdb.DuckDBPyConnection, period: Period, base: Filters) -> 
     community's last day with data, which a team filter would change."""
     teams = base.team if base.team and period.end else ()
     frame = neutrality.governance_summary(con, replace(Filters(), team=teams, end=period.end,
-                                                       include_bots=base.include_bots))
+                                                       include_bots=base.include_bots, rollups=base.rollups))
     if frame.is_empty() or "verdict" not in frame.columns:
         return {}
     return {row["team"]: (f"governance verdict ({row['window_days']} days to {row['as_of']}): {row['verdict']}"

@@ -8,23 +8,6 @@
 -- one division).  $span_start / $span_end (the periods' union) only let the scan
 -- skip the rest of history.  tests/test_scorecard_grouped.py checks it against
 -- neutrality.concentration.
-WITH periods AS (
-    SELECT unnest($p_names::VARCHAR[]) AS period, unnest($p_starts::DATE[]) AS p_start,
-           unnest($p_ends::DATE[]) AS p_end
-),
-units AS (
-    SELECT p.period, grouping(c.team) = 1 AS is_community, c.team, c.org_unit, count(*) AS n
-    FROM contributions_in(NULL::VARCHAR[], NULL::VARCHAR[], NULL::VARCHAR[], $span_start::DATE, $span_end::DATE,
-                          NULL::VARCHAR[], NULL::VARCHAR[], $f_bots::BOOLEAN) c
-    JOIN periods p
-      ON (p.p_start IS NULL OR c.ts >= CAST(p.p_start AS TIMESTAMPTZ))
-     AND (p.p_end IS NULL OR c.ts < CAST(p.p_end AS TIMESTAMPTZ) + INTERVAL 1 DAY)
-    GROUP BY GROUPING SETS ((p.period, c.team, c.org_unit), (p.period, c.org_unit))
-)
-SELECT period, is_community, team,
-       CAST(sum(n) AS BIGINT)                          AS contributions,
-       max(n) / sum(n)                                 AS top1_share,
-       -- 1 / HHI = 1 / sum((n / total)^2) = total^2 / sum(n^2), without a window over the units
-       sum(n) * sum(n) / sum(n * n)                    AS effective_orgs
-FROM units
-GROUP BY ALL
+-- The query is the macro neutrality_concentration_by_team_in (schema/0037_scorecard_cycles.sql), materialised for every
+-- release cycle in scorecard_cycles_* at every write (derived/rollup_scorecard_cycles.sql).
+SELECT * FROM neutrality_concentration_by_team_in($p_names::VARCHAR[], $p_starts::DATE[], $p_ends::DATE[], $span_start::DATE, $span_end::DATE, $f_bots::BOOLEAN)

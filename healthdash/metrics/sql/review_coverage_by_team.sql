@@ -3,17 +3,6 @@
 -- plus the community (is_community, team NULL), in one pass.  Same rows
 -- (review_coverage_commits), same day bounds (start inclusive, end day inclusive).
 -- tests/test_scorecard_grouped.py checks it against reviews.review_coverage_overall.
-WITH periods AS (
-    SELECT unnest($p_names::VARCHAR[]) AS period, unnest($p_starts::DATE[]) AS p_start,
-           unnest($p_ends::DATE[]) AS p_end
-)
-SELECT p.period, grouping(c.team) = 1 AS is_community, c.team,
-       CAST(count(*) AS BIGINT)                                  AS commits,
-       CAST(count(*) FILTER (WHERE c.covered) AS BIGINT)         AS reviewed
-FROM review_coverage_commits c
-JOIN periods p
-  ON (p.p_start IS NULL OR c.commit_date >= CAST(p.p_start AS TIMESTAMPTZ))
- AND (p.p_end IS NULL OR c.commit_date < CAST(p.p_end AS TIMESTAMPTZ) + INTERVAL 1 DAY)
-WHERE ($span_start::DATE IS NULL OR c.commit_date >= CAST($span_start::DATE AS TIMESTAMPTZ))   -- the periods' union:
-  AND ($span_end::DATE IS NULL OR c.commit_date < CAST($span_end::DATE AS TIMESTAMPTZ) + INTERVAL 1 DAY)  -- skips history
-GROUP BY GROUPING SETS ((p.period, c.team), (p.period))
+-- The query is the macro review_coverage_by_team_in (schema/0037_scorecard_cycles.sql), materialised for every
+-- release cycle in scorecard_cycles_* at every write (derived/rollup_scorecard_cycles.sql).
+SELECT * FROM review_coverage_by_team_in($p_names::VARCHAR[], $p_starts::DATE[], $p_ends::DATE[], $span_start::DATE, $span_end::DATE)
