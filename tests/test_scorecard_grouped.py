@@ -21,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
+from polars.testing import assert_frame_equal
 import pytest
 
 import strategic_community
@@ -250,3 +251,41 @@ def test_a_team_filter_picks_rows_and_changes_no_cell(generated, query):
     assert one.to_dicts() == every.filter(pl.col("team").is_in([team, scorecard.COMMUNITY])).to_dicts()
     neutral = one.filter((pl.col("team") == team) & (pl.col("area") == "neutrality"))["inputs"][0]
     assert "governance verdict (180 days to " in neutral
+
+
+# --------------------------------------------------------------------------- stored release cycles
+
+@pytest.mark.parametrize("query", GENERATED_VIEWS)
+def test_stored_cycles_give_the_scorecard_computed_per_call(generated, query):
+    """Rollups on: a release cycle's grouped rows and governance verdicts as stored at the last
+    write (schema/0035, 0037); off: the same queries over the periods, per call."""
+    filters = resolve_cycle(generated.cursor(), parse_filters(query))
+    for metric in (scorecard.indicators, scorecard.scorecard):
+        assert_frame_equal(metric(generated, filters), metric(generated, replace(filters, rollups=False)))
+
+
+def test_a_write_changes_the_stored_cycles(tmp_path):
+    """The stored cycles are rebuilt by every write: two more organisations' commits in 2024.2
+    change compute's biggest organisation's share there from 1 to 1/3.
+    tests/neutrality_community.py, cycle 2024.2 (04-01 to 09-30), bots left out: compute's only
+    commit is a1's on 07-15 (Acme) -> top share 1/1; with g1's (Globex) on 08-01 and i1's (Initech)
+    on 08-02: 1/3, 3 effective organisations (3^2 / (1 + 1 + 1))."""
+    from neutrality_community import build, ts  # noqa: PLC0415
+    from healthdash.warehouse import load, writer  # noqa: PLC0415
+
+    path = build(tmp_path / "w.duckdb")
+
+    def compute_2024_2():
+        with reader(path) as con:
+            frame = scorecard.indicators(con, resolve_cycle(con, parse_filters("cycle=2024.2")))
+            assert_same(con, "cycle=2024.2")
+        row = frame.filter((pl.col("team") == "compute") & pl.col("indicator").is_in(["top_org_share", "effective_orgs"]))
+        return dict(zip(row["indicator"], row["value"]))
+
+    assert compute_2024_2() == {"top_org_share": 1.0, "effective_orgs": 1.0}
+    with writer(path) as con:
+        load.upsert(con, "commits", pl.DataFrame({
+            "repo": ["nova", "nova"], "sha": ["f" * 40, "e" * 40], "is_merge": [False, False],
+            "author_identity": ["git:g1", "git:i1"], "author_date": [ts("2024-08-01"), ts("2024-08-02")],
+            "committer_identity": ["git:g1", "git:i1"], "commit_date": [ts("2024-08-01"), ts("2024-08-02")]}))
+    assert compute_2024_2() == {"top_org_share": pytest.approx(1 / 3), "effective_orgs": pytest.approx(3.0)}
