@@ -63,7 +63,8 @@ def create_app(settings: Settings | None = None, *, warehouse: str | os.PathLike
         use_pages=True,
         pages_folder=str(PAGES_DIR),
         assets_folder=str(assets_dir()),
-        assets_ignore=r"deck\.css",  # the exported slide deck's stylesheet, not the dashboard's
+        # not <script>s of the page: the slide deck's stylesheet, and plotly.js (plotly-loader.js fetches it)
+        assets_ignore=r"deck\.css|plotly-cartesian\.min\.js",
         suppress_callback_exceptions=True,
         title="healthdash",
         update_title=None,

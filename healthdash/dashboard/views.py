@@ -20,6 +20,7 @@ from healthdash.dashboard.context import (DashboardContext, error_view, filters_
                                           section_search)
 from healthdash.dashboard.data import friendly, metric_frame
 from healthdash.dashboard.figures import apply_theme, empty_figure, graph_config, is_dark, is_present
+from healthdash.dashboard.margins import reserve_margins
 from healthdash.dashboard.periods import mark_in_progress
 from healthdash.errors import FilterError, HealthdashError
 from healthdash.export import csv_text, file_stem
@@ -101,7 +102,7 @@ def _chart_view(context: DashboardContext, name: str, search: str | None):
             figure = apply_theme(empty_figure(chart.empty_message, present=present), dark=dark)
             return chart_graph(chart, figure, {**config, "displayModeBar": False})
         figure = mark_in_progress(chart.figure(df, filters), end, data_end=data_end, present=present, start=start)
-        return chart_graph(chart, apply_theme(figure, dark=dark), config)
+        return chart_graph(chart, apply_theme(reserve_margins(figure), dark=dark), config)
     except Exception as err:  # noqa: BLE001 - every failure becomes a message
         return error_view(err)
 

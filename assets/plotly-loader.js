@@ -1,0 +1,31 @@
+/* healthdash: plotly.js off the page's critical path.
+ *
+ * The cartesian bundle (plotly-cartesian.min.js, 1.5 MB) used to be a <script> of the page: the
+ * browser evaluated it before Dash could even ask for the layout, also on pages that draw no
+ * chart.  Here it is fetched once the page's own scripts have run (DOMContentLoaded), so it is
+ * evaluated while the browser waits for the layout and the first callbacks.  Until it has run,
+ * window.Plotly is a thenable: dcc.Graph waits on `Promise.resolve(window.Plotly || <load the
+ * full plotly.js>)`, so a graph mounted early waits for this bundle instead of loading the full
+ * one.  The bundle sets window.Plotly to the real library when it runs.
+ */
+(function () {
+    if (window.Plotly) { return; }
+    var script = document.currentScript;
+    var src = script.src.replace(/plotly-loader\.js(\?.*)?$/, 'plotly-cartesian.min.js');
+    var loaded = new Promise(function (resolve, reject) {
+        function start() {
+            var tag = document.createElement('script');
+            tag.src = src;
+            tag.async = true;
+            tag.onload = function () { resolve(window.Plotly); };
+            tag.onerror = function () { reject(new Error('plotly.js did not load from ' + src)); };
+            document.head.appendChild(tag);
+        }
+        if (document.readyState === 'loading') {
+            document.addEventListener('DOMContentLoaded', start);
+        } else {
+            start();
+        }
+    });
+    window.Plotly = {then: function (onLoaded, onFailed) { return loaded.then(onLoaded, onFailed); }};
+})();

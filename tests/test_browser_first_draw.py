@@ -1,0 +1,59 @@
+"""A page's first drawing in headless Chromium: plotly.js off the critical path, each chart drawn once.
+
+* plotly.js is not a <script> of the page: assets/plotly-loader.js fetches the cartesian bundle
+  after the page's own scripts, and dcc.Graph waits for it (never the full plotly.js).
+* Each chart's margins already hold its labels (healthdash.dashboard.margins), so plotly.js
+  does not widen them after a first drawing and draw the chart again: the drawn chart's plot
+  area (``_fullLayout._size``) is exactly the margins the server sent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from test_browser import _charts_drawn, _settled, _wait, browser, served  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+
+BUNDLE = Path(__file__).resolve().parents[1] / "assets" / "plotly-cartesian.min.js"
+
+
+def test_plotly_is_fetched_after_the_page_scripts_and_charts_still_draw(served, browser):  # noqa: F811
+    html = urllib.request.urlopen(served + "/participation").read().decode()
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    assert any("plotly-loader.js" in s for s in scripts)
+    assert not any("plotly" in s and "loader" not in s for s in scripts), scripts   # neither bundle is a page script
+    browser.get(served + "/participation")
+    _wait(browser, lambda d: _settled(d) and _charts_drawn(d) and d.find_elements("css selector", ".js-plotly-plot"))
+    version = browser.execute_script("return window.Plotly.version")
+    assert version and version in BUNDLE.read_text("utf-8")[:400]
+    sources = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(function (e) { return e.name; })")
+    plotly = [s for s in sources if "plotly" in s and "loader" not in s]
+    assert len(plotly) == 1 and "plotly-cartesian.min.js" in plotly[0], plotly   # never the full plotly.js
+
+
+def _grown_margins(driver) -> dict[str, dict]:
+    """Charts whose plot area plotly.js moved off the margins it was sent (it drew them twice)."""
+    return json.loads(driver.execute_script("""
+        var out = {};
+        document.querySelectorAll('.chart-body .js-plotly-plot').forEach(function (gd) {
+            if (!gd._fullLayout || (gd.layout.meta && gd.layout.meta.empty)) return;
+            var m = gd.layout.margin || {}, s = gd._fullLayout._size, grown = {};
+            ['l', 'r', 't', 'b'].forEach(function (k) { if (s[k] > (m[k] || 0) + 0.5) grown[k] = [m[k], s[k]]; });
+            if (Object.keys(grown).length) out[gd.closest('[id^=card-]').id] = grown;
+        });
+        return JSON.stringify(out);"""))
+
+
+@pytest.mark.parametrize("path", ["/participation", "/participation?tab=governance", "/quality",
+                                  "/quality?tab=reviews", "/", "/strategic", "/participation?present=1"])
+def test_each_chart_is_drawn_once_with_the_margins_it_was_sent(served, browser, path):  # noqa: F811
+    browser.get(served + path)
+    _wait(browser, lambda d: _settled(d) and _charts_drawn(d) and d.find_elements("css selector", ".js-plotly-plot"))
+    assert _grown_margins(browser) == {}
