@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterator, Mapping, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Protocol
 
-import polars as pl
+if TYPE_CHECKING:       # not imported at run time: a git split worker never loads polars (collectors.gitparse)
+    import polars as pl
 
 
 class CollectorError(Exception):
@@ -54,9 +56,15 @@ def parsing(where: str, *, detail: bool = True) -> Iterator[None]:
         yield
     except CollectorError:
         raise
-    except (AttributeError, TypeError, KeyError, ValueError, IndexError, pl.exceptions.PolarsError) as err:
+    except (AttributeError, TypeError, KeyError, ValueError, IndexError, *_polars_errors()) as err:
         text = " ".join(str(err).split())[:160] if detail else ""
         raise CollectorError(f"{where}: unexpected data ({type(err).__name__}{': ' + text if text else ''})") from None
+
+
+def _polars_errors() -> tuple[type[Exception], ...]:
+    """polars' own error, when polars is loaded (when it is not, no polars call can have failed)."""
+    polars = sys.modules.get("polars")
+    return (polars.exceptions.PolarsError,) if polars is not None else ()
 
 
 def expect_objects(values: Any, where: str) -> list:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Iterator
 
 from collectors.base import CollectorError
-from collectors.gitlog import FORMAT
+from collectors.gitparse import FORMAT
 
 _CHUNK = 1 << 20
 _QUEUE_CHUNKS = 256          # at most ~16 MiB of git output waiting to be parsed

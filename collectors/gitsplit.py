@@ -3,16 +3,14 @@
 ``git log --numstat`` spends nearly all of its time diffing (DESIGN.md section 7),
 one commit after another on one core.  Here the commits to read are listed once
 (``git rev-list``, cheap), cut into ``workers`` contiguous slices, and each slice
-goes to a worker *process* (``python -m collectors.gitsplit``) that runs
+goes to a worker *process* (``python -m collectors.gitsplit_worker``) that runs
 ``git log --no-walk=unsorted --stdin`` with the collector's exact arguments on
 that slice AND parses it (processes, not threads: the parser is Python).  A
-worker sends its tables back as Arrow IPC, never as pickled rows; the caller
-yields them in slice order, so the rows are the rows of one ``git log`` run.
-
-Worker protocol: stdin is one JSON line (repo, source id, fetch time, batch
-size) followed by the shas; stdout is a sequence of messages, each
-``kind (1 byte) + length (8 bytes) + payload``: ``T`` a table (name, NUL, IPC
-bytes), ``B`` end of a batch (its commit count), ``E`` a one-line error.
+worker sends plain column lists back (:mod:`marshal`, no polars in the worker:
+its import would cost each worker ~0.2 CPU-seconds); this side builds the
+frames (:func:`collectors.gitlog.frames_of`) and yields them in slice order, so
+the rows are the rows of one ``git log`` run.  The protocol is described in
+:mod:`collectors.gitsplit_worker`.
 
 No worker outlives its caller: each runs in its own process group, killed
 with its ``git`` when the caller stops (error, Ctrl-C, SIGTERM), and asks the
@@ -22,28 +20,24 @@ kernel for SIGTERM when its parent dies (SIGKILL), on which it kills its group.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import io
 import json
+import marshal
 import os
 import signal
-import struct
 import subprocess
 import sys
 import tempfile
 import threading
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import Iterator
 
 import polars as pl
 
-from collectors.base import CollectorError, identity_id
-from collectors.gitlog import LogParser
-from collectors.gitrun import last_line, git_env, stream_log
-
-_HEAD = struct.Struct("<cQ")
-_PR_SET_PDEATHSIG = 1
+from collectors.base import CollectorError
+from collectors.gitlog import frames_of
+from collectors.gitrun import last_line, git_env
+from collectors.gitsplit_worker import read_message
 
 
 def rev_list(path: Path, revs: list[str]) -> list[str]:
@@ -82,7 +76,7 @@ class read_split:   # noqa: N801 - used like a function returning an iterator
         self.running: list[_Worker] = []
         try:
             for part in slices(shas, workers):
-                self.running.append(_Worker(job, part))
+                self.running.append(_Worker(job, part, fetched_at))
         except BaseException:
             self.close()
             raise
@@ -118,9 +112,10 @@ def _first_seen(identities: pl.DataFrame, seen: set[tuple]) -> pl.DataFrame:
 
 
 class _Worker:
-    """One slice: a ``python -m collectors.gitsplit`` process and a thread draining its output."""
+    """One slice: a ``python -m collectors.gitsplit_worker`` process and a thread draining its output."""
 
-    def __init__(self, job: dict, shas: list[str]) -> None:
+    def __init__(self, job: dict, shas: list[str], fetched_at: datetime) -> None:
+        self.job, self.fetched_at = job, fetched_at
         self.messages: list[tuple[bytes, bytes]] = []
         self.ready = threading.Condition()
         self.finished = False
@@ -128,7 +123,7 @@ class _Worker:
         with tempfile.TemporaryFile() as stdin:
             stdin.write((json.dumps(job) + "\n" + "\n".join(shas) + "\n").encode())
             stdin.seek(0)
-            self.proc = subprocess.Popen([sys.executable, "-m", "collectors.gitsplit"], stdin=stdin,
+            self.proc = subprocess.Popen([sys.executable, "-m", "collectors.gitsplit_worker"], stdin=stdin,
                                          stdout=subprocess.PIPE, stderr=self.errors, process_group=0)
         self.reader = threading.Thread(target=self._drain, daemon=True)
         self.reader.start()
@@ -136,7 +131,7 @@ class _Worker:
     def _drain(self) -> None:
         stream = self.proc.stdout
         try:
-            while message := _read_message(stream):
+            while message := read_message(stream):
                 with self.ready:
                     self.messages.append(message)
                     self.ready.notify()
@@ -152,11 +147,11 @@ class _Worker:
 
     def batches(self) -> Iterator[tuple[dict[str, pl.DataFrame], int]]:
         frames: dict[str, pl.DataFrame] = {}
+        job = self.job
         while (message := self._next()) is not None:
             kind, payload = message
-            if kind == b"T":
-                name, _, data = payload.partition(b"\0")
-                frames[name.decode()] = pl.read_ipc(io.BytesIO(data))
+            if kind == b"C":
+                frames = frames_of(marshal.loads(payload), job["repo"], job["source_id"], self.fetched_at)
             elif kind == b"B":
                 yield frames, int(payload)
                 frames = {}
@@ -178,64 +173,3 @@ class _Worker:
         self.reader.join()
         self.proc.stdout.close()
         self.errors.close()
-
-
-def _read_message(stream: BinaryIO) -> tuple[bytes, bytes] | None:
-    head = stream.read(_HEAD.size)
-    if len(head) < _HEAD.size:
-        return None
-    kind, length = _HEAD.unpack(head)
-    return kind, stream.read(length)
-
-
-def _write_message(stream: BinaryIO, kind: bytes, payload: bytes) -> None:
-    stream.write(_HEAD.pack(kind, len(payload)))
-    stream.write(payload)
-
-
-# -- the worker process ---------------------------------------------------------
-def _die_with_parent(parent: int) -> None:
-    """SIGTERM when the parent dies (Linux); on it, kill this worker's group (its git too)."""
-    signal.signal(signal.SIGTERM, lambda *_: os.killpg(0, signal.SIGKILL))
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-    if os.getppid() != parent:       # died before prctl took effect
-        os.killpg(0, signal.SIGKILL)
-
-
-def work(stdin: BinaryIO, stdout: BinaryIO) -> None:
-    """Read one slice (job + shas on ``stdin``), write its tables to ``stdout``."""
-    job = json.loads(stdin.readline())
-    _die_with_parent(job["parent"])
-    shas = stdin.read()
-    repo, source_id = job["repo"], job["source_id"]
-    fetched_at = datetime.fromisoformat(job["fetched_at"])
-    parser = LogParser(lambda name, email: identity_id("git", email=email, name=name))
-
-    def flush() -> None:
-        for name, frame in parser.take_frames(repo, source_id, fetched_at).items():
-            data = io.BytesIO()
-            frame.write_ipc(data, compression="uncompressed")
-            _write_message(stdout, b"T", name.encode() + b"\0" + data.getvalue())
-
-    try:
-        with tempfile.TemporaryFile() as shas_file:
-            shas_file.write(shas)
-            shas_file.seek(0)
-            with contextlib.closing(stream_log(Path(job["path"]), ["--no-walk=unsorted", "--stdin"],
-                                               stdin=shas_file)) as chunks:
-                for text in chunks:
-                    for commits in parser.feed(text, job["batch_commits"]):
-                        flush()
-                        _write_message(stdout, b"B", str(commits).encode())
-            parser.close()
-            commits = parser.commits
-            flush()
-            _write_message(stdout, b"B", str(commits).encode())
-    except CollectorError as err:
-        _write_message(stdout, b"E", str(err).encode())
-    stdout.flush()
-
-
-if __name__ == "__main__":
-    work(sys.stdin.buffer, sys.stdout.buffer)

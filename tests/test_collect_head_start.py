@@ -1,4 +1,5 @@
-"""The first large history's workers start before the warehouse is opened (head start).
+"""The first large history's workers start before the warehouse is opened (head start),
+and start light (no polars in a worker).
 
 Real repositories and real worker processes: :func:`healthdash.collect_ahead.head_start`
 starts the split workers of the first source with the cursor a read-only look finds,
@@ -9,6 +10,8 @@ cursor is the same, and every path stops the processes it started.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -16,6 +19,8 @@ from pathlib import Path
 import pytest
 
 from collectors.git import collect as git_collect
+from collectors.gitlog import COMMIT_SCHEMA, FILE_SCHEMA, IDENTITY_SCHEMA
+from collectors.gitparse import COMMIT_COLUMNS, FILE_COLUMNS, IDENTITY_COLUMNS
 from collectors.gitsplit import read_split
 from gitrepo import add_commits, head, make_repo
 from healthdash.collect import collect, git_source
@@ -103,3 +108,12 @@ def test_an_unreadable_warehouse_means_no_head_start(tmp_path):
         collect(Settings(path=None, warehouse=warehouse), [_spec(repo)], full=True)
     assert _workers() == set()
     assert warehouse.read_text() == "not a database\n"
+
+
+def test_a_split_worker_loads_no_polars_and_its_columns_name_the_frames_columns():
+    # the worker's whole import chain; polars would cost each worker ~0.2 CPU-seconds of start-up
+    done = subprocess.run([sys.executable, "-c", "import sys, collectors.gitsplit_worker; "
+                           "print('polars' in sys.modules)"], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
+    assert tuple(COMMIT_SCHEMA) == COMMIT_COLUMNS and tuple(FILE_SCHEMA) == FILE_COLUMNS
+    assert tuple(IDENTITY_SCHEMA) == IDENTITY_COLUMNS
