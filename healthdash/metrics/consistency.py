@@ -45,12 +45,6 @@ def conformance_by_repo(con: duckdb.DuckDBPyConnection, filters: Filters | None 
     return run(con, "consistency_conformance_by_repo", filters)
 
 
-def conformance_by_team(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
-    """is_community, team, checks, passed: :func:`conformance_by_repo`'s counts summed per team and
-    overall, for the scorecard (without the per-repository text that costs most of that query)."""
-    return run(con, "consistency_conformance_by_team", filters)
-
-
 def adoption_by_check(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) -> pl.DataFrame:
     """check_name, check_title, repos, passed, adoption (passed / repos), missing_in."""
     return run(con, "consistency_adoption_by_check", filters)

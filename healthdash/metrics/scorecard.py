@@ -26,7 +26,6 @@ the other settings at each collection (``attribution_settings``, keys ``scorecar
 
 from __future__ import annotations
 
-import functools
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -94,13 +93,30 @@ GROUPED = ("security_summary_by_team", "review_coverage_by_team", "review_time_t
 #: None) the area's query that sums the same per team already (``is_community``, ``team``,
 #: then the aggregates; a unit without rows has no row).
 HEADS: dict[str, tuple[Callable[..., pl.DataFrame], list[pl.Expr] | None]] = {
-    "adoption": (commonality.adoption_by_repo, [pl.col("adoption").mean()]),
-    "duplicates": (functools.partial(commonality.duplicate_share, shares_with=False),
-                   [pl.len().alias("repos"), pl.col("python_lines").sum(), pl.col("duplicated_lines").sum()]),
     "conflicts": (commonality.conflicting_repos_by_team, None),
-    "conformance": (consistency.conformance_by_team, None),
     "completeness": (consistency.feature_completeness, [pl.col("completeness").mean()]),
 }
+#: The head states summed per unit by one query (``scorecard_heads_in``, schema/0038, stored
+#: in ``scorecard_heads`` at every write): state -> (the column counting the unit's
+#: repositories in the area's per-repository frame, the aggregates).
+SUMMED_HEADS: dict[str, tuple[str, list[str]]] = {
+    "adoption": ("adoption_repos", ["adoption"]),
+    "duplicates": ("repos", ["repos", "python_lines", "duplicated_lines"]),
+    "conformance": ("checked_repos", ["passed", "checks"]),
+}
+
+
+def _summed_heads(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, dict[str | None, dict[str, Any]]]:
+    """:data:`SUMMED_HEADS` per unit: as stored at the last write, or computed (rollups off)."""
+    frame = (con.sql("SELECT * FROM scorecard_heads").pl() if filters.rollups
+             else run(con, "scorecard_heads", filters))
+    heads: dict[str, dict[str | None, dict[str, Any]]] = {key: {} for key in SUMMED_HEADS}
+    for row in frame.iter_rows(named=True):
+        unit = None if row["is_community"] else row["team"]
+        for key, (repos, columns) in SUMMED_HEADS.items():
+            if row[repos]:          # a unit without rows in the area's frame has no entry
+                heads[key][unit] = {column: row[column] for column in columns}
+    return heads
 
 
 def _per_unit(frame: pl.DataFrame, aggregates: list[pl.Expr] | None) -> dict[str | None, dict[str, Any]]:
@@ -336,10 +352,12 @@ def _inputs(con: duckdb.DuckDBPyConnection, current: Period, previous: Period | 
     jobs.update({f"head:{key}": (lambda cur, metric=metric, aggregates=aggregates:
                                  _per_unit(metric(cur, everyone), aggregates))
                  for key, (metric, aggregates) in HEADS.items()})
+    jobs["summed heads"] = lambda cur: _summed_heads(cur, everyone)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         futures = {key: pool.submit(_on_cursor, con, job) for key, job in jobs.items()}
         done = {key: future.result() for key, future in futures.items()}
-    return _Grouped({name: done[name] for name in GROUPED}, {key: done[f"head:{key}"] for key in HEADS})
+    return _Grouped({name: done[name] for name in GROUPED},
+                    {**{key: done[f"head:{key}"] for key in HEADS}, **done["summed heads"]})
 
 
 _INDICATOR_SCHEMA = {
