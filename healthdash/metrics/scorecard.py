@@ -286,13 +286,19 @@ def teams(con: duckdb.DuckDBPyConnection, filters: Filters) -> list[str]:
     return [t for t in names if not filters.team or t in filters.team]
 
 
-def link(area: str, team: str | None, period: Period) -> str:
-    """The area's page filtered to the team and the scored period."""
+def link(area: str, team: str | None, period: Period, query: str | None = None) -> str:
+    """The area's page filtered to the team and the scored period (``query``: those filters
+    written already, :func:`link_query`)."""
     page = next(path for key, _, path in AREAS if key == area)
-    query = Filters(team=(team,) if team else (), cycle=period.cycle,
-                    start=None if period.cycle else period.start,
-                    end=None if period.cycle else period.end).to_query()
+    query = link_query(team, period) if query is None else query
     return page + (f"?{query}" if query else "")
+
+
+def link_query(team: str | None, period: Period) -> str:
+    """The filters of a team's links (the same for its five areas: written once per team)."""
+    return Filters(team=(team,) if team else (), cycle=period.cycle,
+                   start=None if period.cycle else period.start,
+                   end=None if period.cycle else period.end).to_query()
 
 
 # --------------------------------------------------------------------------- the metrics
@@ -441,6 +447,7 @@ def scorecard(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) ->
     rows = []
     for team in [*units, None]:
         name = team or COMMUNITY
+        query = link_query(team, current)
         for area, label, _ in AREAS:
             part = detail.get((name, area), [])
             score = area_score([r["score"] for r in part])
@@ -455,7 +462,7 @@ def scorecard(con: duckdb.DuckDBPyConnection, filters: Filters | None = None) ->
                 "trend": trend(score, before, limits), "cycle": current.name,
                 "previous_cycle": previous.name if previous else None,
                 "inputs": "; ".join(texts) if texts else "not collected", "formula": formula,
-                "link": link(area, team, current)})
+                "link": link(area, team, current, query)})
     return pl.DataFrame(rows, schema={
         "team": pl.String, "is_community": pl.Boolean, "area": pl.String, "area_label": pl.String,
         "score": pl.Int64, "rating": pl.String, "previous_score": pl.Int64, "change": pl.Int64,
