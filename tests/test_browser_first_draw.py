@@ -57,3 +57,23 @@ def test_each_chart_is_drawn_once_with_the_margins_it_was_sent(served, browser, 
     browser.get(served + path)
     _wait(browser, lambda d: _settled(d) and _charts_drawn(d) and d.find_elements("css selector", ".js-plotly-plot"))
     assert _grown_margins(browser) == {}
+
+
+def test_a_long_dropdown_lists_part_and_finds_the_rest_on_the_server(served, browser, monkeypatch):  # noqa: F811
+    """Only MAX_LISTED choices come with the page (a dropdown indexes all it holds as the page
+    loads); typing asks the server.  Here the limit is one: of nova, python-novaclient and swift
+    the repository dropdown holds nova, and typing "swi" finds swift."""
+    import healthdash.dashboard.callbacks as cb
+    import healthdash.dashboard.components as components
+    monkeypatch.setattr(components, "MAX_LISTED", 1)
+    monkeypatch.setattr(cb, "MAX_LISTED", 1)
+    browser.get(served + "/participation")
+    _wait(browser, lambda d: _settled(d))
+    browser.find_element("id", "filter-repo").click()
+    options = lambda d: d.execute_script(  # noqa: E731
+        "return Array.from(document.querySelectorAll('.dash-dropdown-option')).map(e => e.textContent)")
+    _wait(browser, lambda d: options(d) == ["nova"])
+    browser.find_element("css selector", ".dash-dropdown-search").send_keys("swi")
+    _wait(browser, lambda d: options(d) == ["swift"])
+    browser.find_element("css selector", ".dash-dropdown-option").click()
+    _wait(browser, lambda d: "repo=swift" in d.current_url)

@@ -382,3 +382,26 @@ def test_is_empty_asks_each_kind_of_contribution(empty_warehouse, tmp_path, kind
                   if con.execute(f"SELECT EXISTS (SELECT 1 FROM {view})").fetchall()[0][0]]
     assert filled == ([kind] if kind else [])
     assert Warehouse(path).is_empty() is union_empty is (kind is None)
+
+
+def test_a_long_choice_list_is_listed_in_part_and_searched_on_the_server(context, monkeypatch):
+    import healthdash.dashboard.components as components
+    # listed(): the first MAX_LISTED matches (any case), then chosen values they lack, once each
+    monkeypatch.setattr(components, "MAX_LISTED", 2)
+    assert components.listed(["a1", "b2", "c3", "A4"]) == ["a1", "b2"]
+    assert components.listed(["a1", "b2", "c3", "A4"], ["c3", "c3"]) == ["a1", "b2", "c3"]
+    assert components.listed(["a1", "b2", "c3", "A4"], [], "a") == ["a1", "A4"]
+    # The repositories here are nova, python-novaclient and swift: three, over a limit of one.
+    monkeypatch.setattr(components, "MAX_LISTED", 1)
+    monkeypatch.setattr(cb, "MAX_LISTED", 1)
+    values = lambda options: [o["value"] for o in options]  # noqa: E731
+    assert values(cb.searched_options(context, "repo", "SWI", None, "")) == ["swift"]
+    # the chosen repository stays among the options, whatever is typed
+    assert values(cb.searched_options(context, "repo", "nova", ["swift"], "")) == ["nova", "swift"]
+    # the URL's other filters narrow the search: compute's repositories are nova and python-novaclient
+    assert values(cb.searched_options(context, "repo", "client", None, "?team=compute")) == ["python-novaclient"]
+    assert values(cb.searched_options(context, "repo", "swift", None, "?team=compute")) == []
+    # nothing typed yet, or a list the dropdown holds whole: no request answer needed
+    assert cb.searched_options(context, "repo", None, None, "") is cb.no_update
+    monkeypatch.setattr(cb, "MAX_LISTED", 100)
+    assert cb.searched_options(context, "repo", "swi", None, "") is cb.no_update

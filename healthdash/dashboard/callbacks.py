@@ -20,6 +20,8 @@ placeholders' callbacks, which wait for the computation already running.
 
 from __future__ import annotations
 
+import functools
+
 import json
 import logging
 from typing import Any
@@ -29,7 +31,7 @@ from urllib.parse import urlencode
 import dash
 from dash import ALL, MATCH, Input, Output, State, ctx as callback_ctx, no_update
 
-from healthdash.dashboard.components import FILTER_IDS, NAV_PAGES, option_list, panel
+from healthdash.dashboard.components import FILTER_IDS, MAX_LISTED, NAV_PAGES, listed, option_list, panel
 from healthdash.dashboard import clientside
 from healthdash.dashboard.context import (KPI_READS, DashboardContext, download_or_panel, embed_href,  # noqa: F401
                                           filters_from)
@@ -324,7 +326,28 @@ def chrome_view(context: DashboardContext, pathname: str | None, search: str | N
     now = [key for key in _OPTION_KEYS if offered[key] != full[key]]
     resend = set(now) | set(custom or [])
     return (filter_summary(search), status_view(context, pathname, search),
-            *[option_list(offered[key]) if key in resend else no_update for key in _OPTION_KEYS], now)
+            *[option_list(listed(offered[key], _chosen(values, key))) if key in resend else no_update
+              for key in _OPTION_KEYS], now)
+
+
+def _chosen(values: dict[str, Any], key: str) -> list[str]:
+    chosen = values.get(key) or []
+    return [chosen] if isinstance(chosen, str) else list(chosen)
+
+
+def searched_options(context: DashboardContext, key: str, typed: str | None, chosen: Any,
+                     search: str | None) -> Any:
+    """A dropdown's options for what is typed in it: the matches among its choices for the URL's
+    other filters (at most :data:`MAX_LISTED`) and the chosen values; unchanged for a short list
+    (the dropdown already holds all of it and searches it itself)."""
+    try:
+        values = controls_from(filters_from(search))
+    except FilterError:
+        values = {}
+    offered = filter_options(context, values)[key]
+    if typed is None or len(offered) <= MAX_LISTED:
+        return no_update
+    return option_list(listed(offered, _chosen({key: chosen}, key), typed))
 
 
 def _register_filter_bar(app: dash.Dash, context: DashboardContext) -> None:
@@ -339,6 +362,11 @@ def _register_filter_bar(app: dash.Dash, context: DashboardContext) -> None:
                             prevent_initial_call="initial_duplicate")
     app.clientside_callback(clientside.chrome_js(CHROME_READS), Output("chrome-query", "data"),
                             Input("url", "pathname"), Input("url", "search"), State("chrome-query", "data"))
+    for key in _OPTION_KEYS:
+        app.callback(Output(FILTER_IDS[key], "options", allow_duplicate=True),
+                     Input(FILTER_IDS[key], "search_value"), State(FILTER_IDS[key], "value"),
+                     State("url", "search"), prevent_initial_call=True)(
+            functools.partial(searched_options, context, key))
     app.callback(Output("filter-summary", "children"), Output("app-status", "children"),
                  *[Output(FILTER_IDS[key], "options") for key in _OPTION_KEYS], Output("filter-custom", "data"),
                  Input("chrome-query", "data"), State("filter-custom", "data"))(
