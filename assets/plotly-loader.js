@@ -17,7 +17,7 @@
             var tag = document.createElement('script');
             tag.src = src;
             tag.async = true;
-            tag.onload = function () { resolve(window.Plotly); };
+            tag.onload = function () { drawWhenSeen(window.Plotly); resolve(window.Plotly); };
             tag.onerror = function () { reject(new Error('plotly.js did not load from ' + src)); };
             document.head.appendChild(tag);
         }
@@ -28,4 +28,36 @@
         }
     });
     window.Plotly = {then: function (onLoaded, onFailed) { return loaded.then(onLoaded, onFailed); }};
+
+    /* A chart below the screen is drawn when it scrolls near (as Grafana draws its panels): a page
+     * of six charts draws the two on screen first instead of all six before any is seen.  dcc.Graph
+     * draws through Plotly.react and keeps the graph "pending" until the returned promise settles,
+     * so a waiting chart stays pending; a chart already drawn is redrawn at once.  Printing draws
+     * every waiting chart first. */
+    var waiting = [];
+    function drawWhenSeen(plotly) {
+        var react = plotly.react;
+        if (!react || !('IntersectionObserver' in window)) { return; }
+        plotly.react = function (gd) {
+            var self = this, args = arguments;
+            if (!gd || gd._fullLayout || gd.getBoundingClientRect().top < window.innerHeight + 100) {
+                return react.apply(self, args);
+            }
+            return new Promise(function (resolve, reject) {
+                var entry = {draw: function () {
+                    seen.disconnect();
+                    waiting.splice(waiting.indexOf(entry), 1);
+                    react.apply(self, args).then(resolve, reject);
+                }};
+                var seen = new IntersectionObserver(function (entries) {
+                    if (entries.some(function (e) { return e.isIntersecting; })) { entry.draw(); }
+                }, {rootMargin: '0px 0px 100px 0px'});
+                waiting.push(entry);
+                seen.observe(gd);
+            });
+        };
+        window.addEventListener('beforeprint', function () {
+            waiting.slice().forEach(function (entry) { entry.draw(); });
+        });
+    }
 })();

@@ -84,7 +84,11 @@ def _wait(driver, predicate, timeout=20):
 
 
 def _traces(driver, chart: str) -> int:
+    """Traces the chart has drawn (scrolled into view first: a chart below the screen is drawn
+    when it comes near, see assets/plotly-loader.js)."""
     return driver.execute_script(
+        "var card = document.getElementById('card-' + arguments[0]);"
+        "if (card) { card.scrollIntoView({block: 'center'}); }"
         "var g = document.querySelector('#card-' + arguments[0] + ' .js-plotly-plot');"
         "return g && g.data ? g.data.length : 0;", chart)
 
@@ -219,12 +223,17 @@ def _shot(driver, name: str, *, min_spread: float = 2.0) -> None:
 
 
 def _charts_drawn(driver) -> bool:
-    """Every chart body holds a drawn plot, a grid with rows or a friendly panel."""
+    """Every chart body holds a drawn plot, a grid with rows or a friendly panel.
+
+    A chart below the screen is drawn when it comes near (assets/plotly-loader.js): the first
+    body still waiting is scrolled into view, and the next poll looks again."""
     return driver.execute_script("""
-        var bodies = document.querySelectorAll('.chart-body');
-        return Array.prototype.every.call(bodies, function (b) {
-            return b.querySelector('.js-plotly-plot .main-svg') || b.querySelector('.ag-row, .panel');
-        });""")
+        var bodies = Array.prototype.slice.call(document.querySelectorAll('.chart-body'));
+        var waiting = bodies.filter(function (b) {
+            return !(b.querySelector('.js-plotly-plot .main-svg') || b.querySelector('.ag-row, .panel'));
+        });
+        if (waiting.length) { waiting[0].scrollIntoView({block: 'center'}); }
+        return waiting.length === 0;""")
 
 
 def _load(driver, url: str, marker: str) -> None:

@@ -77,3 +77,24 @@ def test_a_long_dropdown_lists_part_and_finds_the_rest_on_the_server(served, bro
     _wait(browser, lambda d: options(d) == ["swift"])
     browser.find_element("css selector", ".dash-dropdown-option").click()
     _wait(browser, lambda d: "repo=swift" in d.current_url)
+
+
+def _drawn(driver, chart: str) -> bool:
+    return driver.execute_script(
+        "return !!document.querySelector('#card-' + arguments[0] + ' .js-plotly-plot .main-svg')", chart)
+
+
+def test_a_chart_below_the_screen_is_drawn_when_it_comes_near(served, browser):  # noqa: F811
+    browser.get(served + "/participation")
+    _wait(browser, lambda d: _settled(d) and _drawn(d, "commits-by-org") and _drawn(d, "top-organisations"))
+    below = browser.execute_script(
+        "return Array.from(document.querySelectorAll('.chart-card')).filter(function (c) {"
+        "  return c.querySelector('.dash-graph') && c.getBoundingClientRect().top > window.innerHeight + 100;"
+        "}).map(function (c) { return c.id.slice(5); })")
+    assert below, "the fixture page has charts below the screen"
+    assert not any(_drawn(browser, chart) for chart in below)       # waiting, not drawn
+    browser.execute_script("document.getElementById('card-' + arguments[0]).scrollIntoView()", below[0])
+    _wait(browser, lambda d: _drawn(d, below[0]))
+    # printing draws every chart still waiting
+    browser.execute_script("window.dispatchEvent(new Event('beforeprint'))")
+    _wait(browser, lambda d: all(_drawn(d, chart) for chart in below))
