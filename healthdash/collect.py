@@ -167,14 +167,13 @@ def collect(settings: Settings, specs: list[SourceSpec], *, full: bool = False,
     if heads is not None:   # nothing new anywhere: the warehouse is not even opened for writing
         return _report_up_to_date(settings, specs, heads, reporter)
     # the first large history's workers read while the warehouse is copied, created or migrated
-    started = collect_ahead.head_start(settings.warehouse, specs, full=full, since=since)
+    head = collect_ahead.HeadStart(settings.warehouse, specs, full=full, since=since)
     try:
         with writer(settings.warehouse) as con:
             results, problems = _collect_all(con, settings, specs, full=full, since=since,
-                                             reporter=reporter, started=started)
+                                             reporter=reporter, started=head.take())
     finally:
-        if started is not None:
-            started.close()     # already consumed (then a no-op), or abandoned by an error
+        head.close()     # its workers: already consumed (then a no-op), or abandoned by an error
     results += [SourceResult("affiliations", "affiliation", error=problem) for problem in problems]
     return results
 

@@ -17,12 +17,12 @@ memory stays bounded; :meth:`ReadAhead.close` stops every thread (its ``git``
 is killed by the collector's own cleanup).  ``workers = 1``: nothing is read
 ahead, the sequential path of the runner is taken unchanged.
 
-Head start (:func:`head_start`): the first repository, when it is a large local
-history, has its split workers started *before* the runner opens the warehouse,
-so git reads while the warehouse is copied, created or migrated (fixed costs of
-every run); its cursor is read with a read-only connection and checked again
-inside the writer (:func:`matching`), where a mismatch (another run wrote in
-between) drops the head start.
+Head start (:func:`head_start`, run by a thread: :class:`HeadStart`): the first
+repository, when it is a large local history, has its split workers started
+while the runner opens the warehouse, so git reads while the warehouse is
+copied, created or migrated (fixed costs of every run); its cursor is read with
+a read-only connection and checked again inside the writer (:func:`matching`),
+where a mismatch (another run wrote in between) drops the head start.
 """
 
 from __future__ import annotations
@@ -162,6 +162,37 @@ class ReadAhead:
     def close(self) -> None:
         for index in list(self.readers):
             self.release(index)
+
+
+class HeadStart:
+    """:func:`head_start` run by a thread, so listing the history (``git rev-list``) and
+    starting the workers overlap the caller opening the warehouse."""
+
+    def __init__(self, warehouse: Path, specs: list[SourceSpec], *, full: bool, since: str | None) -> None:
+        self._started: Started | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(warehouse, specs, full, since),
+                                        name="head start", daemon=True)
+        self._thread.start()
+
+    def _run(self, warehouse: Path, specs: list[SourceSpec], full: bool, since: str | None) -> None:
+        try:
+            self._started = head_start(warehouse, specs, full=full, since=since)
+        except BaseException as err:     # noqa: BLE001 - re-raised by take(), in the caller's thread
+            self._error = err
+
+    def take(self) -> Started | None:
+        """The head start, once ready (None: there is none)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._started
+
+    def close(self) -> None:
+        """Stop its workers (a no-op once :func:`collectors.git.collect` has consumed them)."""
+        self._thread.join()
+        if self._started is not None:
+            self._started.close()
 
 
 def head_start(warehouse: Path, specs: list[SourceSpec], *, full: bool, since: str | None) -> Started | None:
