@@ -98,3 +98,16 @@ def test_a_chart_below_the_screen_is_drawn_when_it_comes_near(served, browser): 
     # printing draws every chart still waiting
     browser.execute_script("window.dispatchEvent(new Event('beforeprint'))")
     _wait(browser, lambda d: all(_drawn(d, chart) for chart in below))
+
+
+def test_a_table_below_the_screen_is_fetched_when_it_comes_near(served, browser):  # noqa: F811
+    browser.get(served + "/participation")
+    _wait(browser, lambda d: _settled(d) and _drawn(d, "commits-by-org"))
+    card = "card-organisations-drilldown"
+    assert browser.execute_script(
+        "return document.getElementById(arguments[0]).getBoundingClientRect().top > window.innerHeight + 100", card)
+    has = lambda d, css: d.execute_script(  # noqa: E731
+        "return !!document.querySelector('#' + arguments[0] + ' ' + arguments[1])", card, css)
+    assert has(browser, ".table-wait") and not has(browser, ".ag-root")   # its place only, no grid yet
+    browser.execute_script("document.getElementById(arguments[0]).scrollIntoView()", card)
+    _wait(browser, lambda d: has(d, ".ag-row") and not has(d, ".table-wait"))

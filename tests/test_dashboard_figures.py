@@ -163,3 +163,10 @@ def test_security_ranking_and_hygiene_map_draw_the_worst_and_say_so():
     assert list(fig.data[0].y)[:10] == [f"r-{k:02d}" for k in range(10)] and len(fig.data[0].y) == 60
     assert "60 of 70 repositories with the most missing checks" in fig.layout.title.text
     assert "title" not in hygiene_figure(repos.head(5)).layout.to_plotly_json()
+
+
+def test_a_bar_whose_share_is_missing_shows_its_count_alone():
+    # a share is NULL where its total is zero: "3 (75%)" and "0", not a formatting error
+    fig = fg.bar_top(label="org", value="n", share="s")(
+        pl.DataFrame({"org": ["A", "B"], "n": [3, 0], "s": [0.75, None]}), None)
+    assert list(fig.data[0].text) == ["3 (75%)", "0"]

@@ -39,7 +39,7 @@ from healthdash.dashboard.router import register_router
 from healthdash.dashboard.slides import register_slides_callback
 from healthdash.dashboard.status import data_view
 from healthdash.dashboard.views import (chart_body, chart_csv, chart_frame, chart_view, kpi_view,  # noqa: F401
-                                        page_views)   # (chart_frame, page_views: re-exported for callers)
+                                        page_views, table_view)   # (chart_frame, page_views: re-exported for callers)
 from healthdash.errors import FilterError, HealthdashError
 from healthdash.labels import filters_sentence
 from healthdash.metrics import Filters
@@ -237,6 +237,15 @@ def register_callbacks(app: dash.Dash, context: DashboardContext) -> None:
                             Input("url", "search"), State({"type": "query-link", "path": ALL, "tab": ALL, "slot": ALL}, "id"))
     app.callback(Output("data-body", "children"), Input("data-body", "id"))(
         lambda _id: data_view(context.warehouse))
+    slot = {"type": "table-slot", "name": MATCH, "search": MATCH}
+    app.callback(Output(slot, "children"), Input({**slot, "type": "table-wait"}, "n_clicks"),
+                 prevent_initial_call=True)(lambda _clicks: _table_for(context))
+
+
+def _table_for(context: DashboardContext):
+    """The grid for the table trigger that was clicked (it scrolled near)."""
+    key = callback_ctx.triggered_id or {}
+    return table_view(context, str(key.get("name", "")), str(key.get("search", "")))
 
 
 def section_search_of(data: Any) -> str:

@@ -354,6 +354,18 @@ def links_of(columns: list[dict[str, Any]]) -> set[str]:
 PRESENT_SCALE = 24 / 14
 
 
+def table_slot(name: str, search: str | None) -> html.Div:
+    """A chart's table, drawn when it scrolls near: its place holds a trigger that
+    assets/lazy-tables.js clicks, and the answer replaces the trigger with the grid.
+
+    The grid's scripts (~2 MB) and drawing were the largest part of a page's first view when
+    the table sat below the screen; a table on the screen comes one request later.
+    """
+    key = {"name": name, "search": search or ""}
+    return html.Div(html.Div("Loading the table…", id={"type": "table-wait", **key}, n_clicks=0,
+                             className="table-wait"), id={"type": "table-slot", **key}, className="table-slot")
+
+
 def frame_table(df, *, table_id: str | None = None, page_size: int = 15,
                 error_column: str | None = None, present: bool = False) -> dag.AgGrid:
     """A sortable grid of a frame (charts with ``figure=None``, the Data page).

@@ -466,10 +466,9 @@ def bar_top(*, label: str, value: str, share: str | None = None, x_title: str = 
         names = [str(n) for n in df[label].to_list()]
         values = df[value].to_list()
         colors = color_map(names)
-        if share:
-            text = [f"{v:,} ({s:.0%})" for v, s in zip(values, df[share].to_list())]
-        else:
-            text = [f"{v:,}" for v in values]
+        shares = df[share].to_list() if share else [None] * len(values)
+        # a share is missing where its total is zero (nothing to divide by): the count alone
+        text = [("–" if v is None else f"{v:,}") + ("" if s is None else f" ({s:.0%})") for v, s in zip(values, shares)]
         fig = go.Figure(go.Bar(
             x=values, y=names, orientation="h", text=text, textposition="outside",
             cliponaxis=False, marker={"color": [colors[n] for n in names]},

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from healthdash.dashboard import charts as registry
-from healthdash.dashboard.components import chart_caption, chart_graph, frame_table, kpi_card, panel
+from healthdash.dashboard.components import chart_caption, chart_graph, frame_table, kpi_card, panel, table_slot
 from healthdash.dashboard.context import (DashboardContext, error_view, filters_from, reads_of,
                                           section_search)
 from healthdash.dashboard.data import friendly, metric_frame
@@ -95,7 +95,7 @@ def _chart_view(context: DashboardContext, name: str, search: str | None):
         if chart.figure is None:
             if df.is_empty():
                 return panel("No data", chart.empty_message, kind="empty")
-            return frame_table(df, page_size=PRESENT_TABLE_ROWS if present else 15, present=present)
+            return table_slot(chart.name, search)
         start, end, data_end = period(context, filters)
         config = graph_config(chart.name, present=present, filename=file_stem(chart.name, filters, end))
         if df.is_empty():
@@ -103,6 +103,18 @@ def _chart_view(context: DashboardContext, name: str, search: str | None):
             return chart_graph(chart, figure, {**config, "displayModeBar": False})
         figure = mark_in_progress(chart.figure(df, filters), end, data_end=data_end, present=present, start=start)
         return chart_graph(chart, apply_theme(reserve_margins(figure), dark=dark), config)
+    except Exception as err:  # noqa: BLE001 - every failure becomes a message
+        return error_view(err)
+
+
+def table_view(context: DashboardContext, name: str, search: str | None):
+    """A table chart's grid (see :func:`healthdash.dashboard.components.table_slot`)."""
+    try:
+        chart, filters, df = chart_frame(context, name, search)
+        if df.is_empty():
+            return panel("No data", chart.empty_message, kind="empty")
+        present = is_present(filters)
+        return frame_table(df, page_size=PRESENT_TABLE_ROWS if present else 15, present=present)
     except Exception as err:  # noqa: BLE001 - every failure becomes a message
         return error_view(err)
 

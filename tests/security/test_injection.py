@@ -33,8 +33,10 @@ def test_injection_strings_in_every_filter_match_nothing_and_change_nothing(ware
     before = dump(warehouse)
     context = cb.DashboardContext(Settings(path=None, warehouse=warehouse), Warehouse(warehouse))
     search = "?" + urlencode([(key, value) for key in ("team", "project", "repo", "org")])
-    for name in registry.load_all():
+    for name, chart in registry.load_all().items():
         view = cb.chart_view(context, name, search).to_plotly_json()
+        if chart.figure is None:                # a table comes when it scrolls near: its grid too
+            view = [view, cb.table_view(context, name, search).to_plotly_json()]
         csv = cb.chart_csv(context, name, search)["content"]
         assert "Bug " not in csv and "EMBARGO" not in str(view), (name, csv[:200])  # nothing matched
     for page in {kpi.page for kpi in registry.KPIS.values()}:
