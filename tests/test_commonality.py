@@ -316,3 +316,22 @@ def test_a_collection_that_changes_requirements_changes_the_adoption_map_and_kpi
         "gamma.py": "import logging\nimport common_log\nLOG = logging.getLogger(__name__)\n"}}])
     collect(settings, configured_sources(settings))
     assert state() == ({"common.config": "declared", "common.log": "imported only"}, pytest.approx(1 / 2), 0)
+
+
+def test_a_large_status_map_keys_its_colours_instead_of_a_symbol_per_cell():
+    from healthdash.dashboard.charts.commonality import ADOPTION, MAX_SYMBOL_CELLS, status_heatmap
+
+    def status_map(repos: int, libraries: int):
+        rows = [(f"repo-{k:03d}", f"lib-{j:02d}", "declared" if (k + j) % 2 else "not used")
+                for k in range(repos) for j in range(libraries)]
+        df = pl.DataFrame(rows, schema=["repo", "library", "status"], orient="row")
+        return status_heatmap(rows="repo", columns="library", status="status", levels=ADOPTION, empty="-")(df)
+
+    assert MAX_SYMBOL_CELLS == 600
+    small = status_map(20, 30)                        # 600 cells: a symbol in each
+    assert small.data[0].texttemplate == "%{text}" and small.data[0].text[0][1] == ADOPTION["declared"][1]
+    large = status_map(40, 30)                        # 1,200 cells: colours, and the key says which is which
+    assert large.data[0].texttemplate is None and large.data[0].text is None
+    for name, (_, _, color) in ADOPTION.items():
+        assert f"<span style='color:{color}'>■</span> {name}" in large.layout.title.text
+    assert large.data[0].customdata[0][1] == "declared"   # hover still names each cell's status
