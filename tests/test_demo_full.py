@@ -25,8 +25,9 @@ from healthdash.warehouse.store import reader
 #: collection bookkeeping, stamped with the real clock, not demo events
 BOOKKEEPING = {"fetched_at", "imported_at", "applied_at", "last_run_at", "last_ok_at"}
 #: release_cycles is the release schedule: the current cycle ends after the demo's "today";
-#: strategic_totals copies each cycle's start and end beside its counts (its only dates)
-SCHEDULES = {"release_cycles", "strategic_totals"}
+#: strategic_totals copies each cycle's start and end beside its counts (its only dates);
+#: governance_cycle_verdicts holds the verdicts at each cycle's end (the scorecard's day)
+SCHEDULES = {"release_cycles", "strategic_totals", "governance_cycle_verdicts"}
 
 
 @pytest.fixture(scope="module")
