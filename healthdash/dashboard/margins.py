@@ -152,7 +152,7 @@ def _x_labels(traces: list[dict], layout: dict, base: float) -> tuple[float, flo
         if angle:
             turn = math.radians(abs(angle))
             height = widest * math.sin(turn) + size * math.cos(turn)
-            overhang = max(0.0, widest * math.cos(turn) - 10)
+            overhang = widest * math.cos(turn)
     return height + TICK_PAD, overhang
 
 

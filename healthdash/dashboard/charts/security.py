@@ -16,8 +16,8 @@ import polars as pl
 
 from healthdash.dashboard.charts import PROJECT_PANEL_READS, Chart, Kpi, reads_except, register, register_kpi
 from healthdash.dashboard.charts.commonality import MAX_MAP_ROWS
-from healthdash.dashboard.figures import (COLORS, MAX_BARS, PALETTE, Points, apply_house_style, bar_top, color_map,
-                                          empty_figure, is_present)
+from healthdash.dashboard.figures import (COLORS, MAX_BARS, MAX_LINES, OTHERS, PALETTE, Points, apply_house_style,
+                                          bar_top, color_map, empty_figure, is_present)
 from healthdash.metrics import security
 
 
@@ -77,11 +77,22 @@ def advisories_per_year_figure(df: pl.DataFrame, filters: Any = None) -> go.Figu
     totals = df.group_by("project").agg(pl.col("advisories").sum()).sort(["advisories", "project"],
                                                                           descending=[True, False])
     projects = [str(p) for p in totals["project"].to_list()]
-    colors = color_map(projects)
+    # the MAX_LINES projects with the most advisories in their own colour, the rest as one grey
+    # "Others" band (hundreds of one-project traces and legend entries were unreadable and slow)
+    shown, rest = projects[:MAX_LINES], projects[MAX_LINES:]
+    df = df.with_columns(pl.col("project").cast(pl.String))
+    if rest:
+        others = (df.filter(pl.col("project").is_in(rest)).group_by("year").agg(pl.col("advisories").sum())
+                  .with_columns(pl.lit(OTHERS).alias("project")).select(df.columns))
+        df = pl.concat([df.filter(pl.col("project").is_in(shown)), others])
+        shown = shown + [OTHERS]
+    colors = color_map(shown)
     parts = {key[0]: part.sort("year") for key, part in df.group_by("project")}
     traces = [{"type": "bar", "x": parts[project]["year"].to_list(), "y": parts[project]["advisories"].to_list(),
-               "name": project, "marker": {"color": colors[project]},
-               "hovertemplate": f"%{{x}}<br>{project}: %{{y:,}}<extra></extra>"} for project in projects]
+               "name": project if project != OTHERS else f"{len(rest):,} other projects",
+               "marker": {"color": colors[project]},
+               "hovertemplate": f"%{{x}}<br>{project if project != OTHERS else f'{len(rest):,} other projects'}: "
+                                "%{y:,}<extra></extra>"} for project in shown]
     # one figure call, traces as dicts (unchecked: built here from typed frames)
     fig = go.Figure(_validate=False, data=traces, layout={
         "barmode": "stack", "yaxis": {"title": {"text": "Advisories"}}, "hovermode": "x unified",
@@ -95,7 +106,12 @@ def advisory_timeline_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure
     if df.is_empty():
         return empty_figure("No advisories for these filters.", present=present)
     rows = df.with_columns(pl.col("projects").str.split(", ").alias("project")).explode("project")
-    projects = sorted({str(p) for p in rows["project"].to_list()})
+    # one row per project: the MAX_BARS projects with the most advisories (the CSV has every one)
+    counts = rows.group_by("project").len().sort(["len", "project"], descending=[True, False])
+    projects = sorted(str(p) for p in counts["project"].head(MAX_BARS).to_list())
+    shown_note = (f"the {len(projects)} of {counts.height:,} projects with the most advisories (CSV: all)"
+                  if counts.height > len(projects) else "")
+    rows = rows.filter(pl.col("project").is_in(projects))
     colors = color_map(projects)
     parts = {key[0]: part for key, part in rows.group_by("project", maintain_order=True)}
     traces = []
@@ -112,6 +128,8 @@ def advisory_timeline_figure(df: pl.DataFrame, filters: Any = None) -> go.Figure
             "hovertemplate": ("<b>%{customdata[0]}</b> %{x|%d %b %Y}<br>%{customdata[1]}<br>%{customdata[2]}"
                               "<br>days from report: %{customdata[3]}<extra></extra>")})
     layout: dict[str, Any] = {"showlegend": False}
+    if shown_note:
+        layout["title"] = {"text": shown_note, "font": {"size": 13 if not present else 20}, "x": 0, "y": 0.995}
     if not present:
         layout["height"] = max(400, 80 + 36 * len(projects))
     fig = go.Figure(_validate=False, data=traces, layout=layout)   # one call, unchecked dicts
