@@ -75,7 +75,7 @@ def test_turned_labels_on_top_widen_top_and_right():
     widest = 0.62 * 12 * 18                                    # 133.92
     height = widest * math.sin(math.radians(35)) + 12 * math.cos(math.radians(35)) + 8
     assert fig.layout.margin.t == math.ceil(height)            # 76.81 + 9.83 + 8 = 94.64 -> 95
-    assert fig.layout.margin.r == math.ceil(widest * math.cos(math.radians(35)) - 10)   # 109.70 - 10 -> 100
+    assert fig.layout.margin.r == math.ceil(widest * math.cos(math.radians(35)))   # 109.70 -> 110
     assert fig.layout.margin.b == 44                           # no labels at the bottom
 
 
