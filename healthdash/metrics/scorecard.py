@@ -7,7 +7,11 @@ to agree.  It is read for every team, the community and both cycles at once: one
 period and team, each checked cell by cell against the area's own function in
 tests/test_scorecard_grouped.py), and, for states read at each repository's head,
 the area's per-repository frame aggregated per team as the area's summary does.
-A call per team and cycle took ~15 s at full scale (60 teams).  The formula,
+A call per team and cycle took ~15 s at full scale (60 teams).  What only a write changes
+is stored at its end (rollups): the grouped rows of every release cycle (``<query>_cycles``,
+schema/0037), the head states summed per team (``scorecard_heads``, 0038) and the governance
+verdicts at every cycle's end (0035), so a scorecard of two cycles reads ~a thousand stored rows
+(tests/test_scorecard_grouped.py compares them with the queries run per call).  The formula,
 written once here (and shown in each cell's detail and the README):
 
 * indicator score = 100 x (value - bad) / (good - bad), clamped to 0..100, with
