@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 import plotly.graph_objects as go
 
