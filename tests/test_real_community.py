@@ -200,3 +200,32 @@ def test_status_gives_the_attribution_shares_for_the_filters(community):
         for rule, n in counts.items():
             assert f"{rule} {n / total:.1%}" in line
         assert "affiliation period" in line and "bot" in line
+
+
+def test_the_organisation_dropdown_finds_a_company_beyond_the_first_hundred(community):
+    """The real file names hundreds of organisations: the dropdown holds the first 100 and the server
+    finds any other by what is typed (healthdash.dashboard.components.listed / searched_options).
+    Expected: the companies read straight from the JSON."""
+    from healthdash.dashboard import callbacks as cb
+    from healthdash.dashboard.components import MAX_LISTED
+    from healthdash.dashboard.data import Warehouse
+    from healthdash.settings import Settings
+
+    data = json.loads((OPENSTACK / "stackalytics-default_data.json").read_text("utf-8"))
+    aliases = {a.strip().lower(): c["company_name"] for c in data["companies"] for a in c.get("aliases") or []}
+    _, periods, domains, _ = stackalytics()          # a domain belongs to the first company naming it
+    owners = {_org(company, aliases) for company in domains.values()}
+    every = owners | {org for person in periods for org, _, _ in person} | {
+        _org(c["company_name"], aliases) for c in data["companies"]} | {"Independent"}
+    _, warehouse, _ = community
+    context = cb.DashboardContext(Settings(path=None, warehouse=warehouse), Warehouse(warehouse))
+    offered = cb.choices(context)["org"]
+    # every company owning a domain is offered, and nothing the file does not name
+    # (employers are offered for the people these two histories hold)
+    assert owners <= set(offered) <= every
+    assert len(offered) > MAX_LISTED
+    late = offered[-1]                                  # not among the 100 the page carries
+    assert late not in [o["value"] for o in cb.option_list(cb.listed(offered))]
+    typed = late[len(late) // 3:][:6]
+    found = [o["value"] for o in cb.searched_options(context, "org", typed.upper(), None, "")]
+    assert found == [n for n in offered if typed.casefold() in n.casefold()][:MAX_LISTED] and late in found
