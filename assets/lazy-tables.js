@@ -17,7 +17,12 @@
             near.observe(trigger);
         });
     }
-    new MutationObserver(watch).observe(document.documentElement, {childList: true, subtree: true});
+    var scheduled = false;      /* many mutation batches per page update: one scan per frame */
+    new MutationObserver(function () {
+        if (scheduled) { return; }
+        scheduled = true;
+        requestAnimationFrame(function () { scheduled = false; watch(); });
+    }).observe(document.documentElement, {childList: true, subtree: true});
     window.addEventListener('beforeprint', function () {
         document.querySelectorAll('.table-wait').forEach(function (trigger) { trigger.click(); });
     });

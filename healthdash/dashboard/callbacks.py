@@ -306,8 +306,7 @@ def filter_options(context: DashboardContext, values: dict[str, Any]) -> dict[st
     offered = choices(context)
     offered["project"], offered["repo"] = narrowed_choices(context, values.get("team"), values.get("project"))
     for key in _OPTION_KEYS:
-        chosen = values.get(key) or []
-        for value in [chosen] if isinstance(chosen, str) else chosen:
+        for value in _as_list(values.get(key)):
             if value not in offered[key]:
                 offered[key].append(value)
     return offered
@@ -335,13 +334,13 @@ def chrome_view(context: DashboardContext, pathname: str | None, search: str | N
     now = [key for key in _OPTION_KEYS if offered[key] != full[key]]
     resend = set(now) | set(custom or [])
     return (filter_summary(search), status_view(context, pathname, search),
-            *[option_list(listed(offered[key], _chosen(values, key))) if key in resend else no_update
+            *[option_list(listed(offered[key], _as_list(values.get(key)))) if key in resend else no_update
               for key in _OPTION_KEYS], now)
 
 
-def _chosen(values: dict[str, Any], key: str) -> list[str]:
-    chosen = values.get(key) or []
-    return [chosen] if isinstance(chosen, str) else list(chosen)
+def _as_list(chosen: Any) -> list[str]:
+    """A dropdown's value as a list (one value for a single-choice dropdown, None for none)."""
+    return [chosen] if isinstance(chosen, str) else list(chosen or [])
 
 
 def searched_options(context: DashboardContext, key: str, typed: str | None, chosen: Any,
@@ -356,7 +355,7 @@ def searched_options(context: DashboardContext, key: str, typed: str | None, cho
     offered = filter_options(context, values)[key]
     if typed is None or len(offered) <= MAX_LISTED:
         return no_update
-    return option_list(listed(offered, _chosen({key: chosen}, key), typed))
+    return option_list(listed(offered, _as_list(chosen), typed))
 
 
 def _register_filter_bar(app: dash.Dash, context: DashboardContext) -> None:

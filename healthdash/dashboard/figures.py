@@ -28,6 +28,7 @@ import plotly.io as pio
 import polars as pl
 
 from healthdash.assets import palette
+from healthdash.dashboard.margins import text_width
 
 #: The organisation palette lives in ``assets/org-palette.json`` (served with the page, read here):
 #: well-separated colours, and fixed greys for Others / Independent / Unknown.
@@ -215,11 +216,6 @@ def _merged(base: dict, update: dict) -> dict:
     return out
 
 
-def _text_width(text: str, size: float) -> float:
-    """Rough rendered width in px of ``text`` at font ``size`` (sans-serif averages ~0.58 em)."""
-    return 0.58 * size * len(str(text))
-
-
 def _widest_bar_label(fig: go.Figure, layout: dict, base: int) -> float:
     """Width of the longest value label outside a horizontal bar, for the right margin to hold it.
 
@@ -238,7 +234,7 @@ def _widest_bar_label(fig: go.Figure, layout: dict, base: int) -> float:
         size = (trace.textfont.size if trace.textfont and isinstance(trace.textfont.size, (int, float))
                 else None) or base
         texts = [trace.text] if isinstance(trace.text, str) else list(trace.text)
-        widest = max([widest, *(_text_width(t, size) for t in texts if t is not None)])
+        widest = max([widest, *(text_width(t, size, em=0.58) for t in texts if t is not None)])
     return widest
 
 

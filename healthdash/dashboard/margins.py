@@ -32,12 +32,13 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SAMPLE_DAY = datetime(2026, 9, 30)
 
 
-def text_width(text: Any, size: float) -> float:
-    """Estimated width in px of a label (plotly's <b>/<i>/<br> tags: the longest line, bold a tenth wider)."""
+def text_width(text: Any, size: float, em: float = EM) -> float:
+    """Estimated width in px of a label (plotly's <b>/<i>/<br> tags: the longest line, bold a tenth
+    wider), at ``em`` of the font size per character."""
     text = str(text)
     lines = re.split(r"<br\s*/?>", text, flags=re.IGNORECASE)
     widest = max(len(_TAG.sub("", line)) for line in lines)
-    return EM * size * widest * (1.1 if "<b>" in text else 1.0)
+    return em * size * widest * (1.1 if "<b>" in text else 1.0)
 
 
 def _is_date(value: Any) -> bool:

@@ -87,12 +87,11 @@ def advisories_per_year_figure(df: pl.DataFrame, filters: Any = None) -> go.Figu
         df = pl.concat([df.filter(pl.col("project").is_in(shown)), others])
         shown = shown + [OTHERS]
     colors = color_map(shown)
+    label = {project: project for project in shown} | {OTHERS: f"{len(rest):,} other projects"}
     parts = {key[0]: part.sort("year") for key, part in df.group_by("project")}
     traces = [{"type": "bar", "x": parts[project]["year"].to_list(), "y": parts[project]["advisories"].to_list(),
-               "name": project if project != OTHERS else f"{len(rest):,} other projects",
-               "marker": {"color": colors[project]},
-               "hovertemplate": f"%{{x}}<br>{project if project != OTHERS else f'{len(rest):,} other projects'}: "
-                                "%{y:,}<extra></extra>"} for project in shown]
+               "name": label[project], "marker": {"color": colors[project]},
+               "hovertemplate": f"%{{x}}<br>{label[project]}: %{{y:,}}<extra></extra>"} for project in shown]
     # one figure call, traces as dicts (unchecked: built here from typed frames)
     fig = go.Figure(_validate=False, data=traces, layout={
         "barmode": "stack", "yaxis": {"title": {"text": "Advisories"}}, "hovermode": "x unified",
